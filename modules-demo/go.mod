@@ -1,3 +1,10 @@
 module github.com/serverdev/stdweb/modules-demo
 
 go 1.26.0
+
+require (
+	github.com/serverdev/stdweb/cookies v0.1.0
+	github.com/serverdev/stdweb/httpserver v0.1.0
+	github.com/serverdev/stdweb/sessioncache v0.1.0
+	github.com/serverdev/stdweb/sessioncache/redisstore v0.1.0
+)

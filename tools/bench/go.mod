@@ -22,3 +22,10 @@ require (
 	golang.org/x/sync v0.16.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
 )
+
+require (
+	github.com/serverdev/stdweb/cookies v0.1.0
+	github.com/serverdev/stdweb/httpserver v0.1.0
+	github.com/serverdev/stdweb/sessioncache v0.1.0
+	github.com/serverdev/stdweb/sessioncache/redisstore v0.1.0
+)
