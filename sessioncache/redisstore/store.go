@@ -1,0 +1,314 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/rueidis"
+	"github.com/serverdev/stdweb/sessioncache"
+)
+
+// Defaults for the zero Options.
+const (
+	DefaultPrefix      = "session:"
+	DefaultCacheTTL    = 5 * time.Minute
+	DefaultTimeout     = time.Second
+	DefaultMaxLifetime = 7 * 24 * time.Hour
+)
+
+// Options configure a Store. The zero value is ready to use.
+type Options struct {
+	// Prefix starts every key the store writes. Stores with different
+	// prefixes share one Redis without seeing each other's sessions.
+	// The default is DefaultPrefix, "session:".
+	Prefix string
+
+	// CacheTTL is how long Find may keep a session in the node-local cache
+	// that Redis invalidates on every change (server-assisted client-side
+	// caching). It only bounds memory use: a cached session is dropped as
+	// soon as any node changes it, and never outlives its deadline. The
+	// default is DefaultCacheTTL; a negative value turns the cache off.
+	CacheTTL time.Duration
+
+	// Timeout bounds each operation whose context has no deadline. The
+	// default is DefaultTimeout, one second.
+	Timeout time.Duration
+
+	// MaxLifetime is the longest a session can live from its creation: set
+	// it to the Manager's absolute timeout. The per-user index keeps its
+	// entries this long, so that a session can be found by user for as long
+	// as it lives without rewriting the index on every request. A session
+	// that lives longer still is kept in the index, at the cost of one more
+	// round trip when its deadline passes the recorded lifetime.
+	// The default is DefaultMaxLifetime, seven days.
+	MaxLifetime time.Duration
+}
+
+// Store is a sessioncache.Store backed by Redis, through a rueidis client
+// connected to a single Redis, to Sentinel or to a Redis Cluster. It
+// implements sessioncache.DeltaStore, sessioncache.UserIndex and
+// sessioncache.Iterator. It is safe for concurrent use.
+type Store struct {
+	client rueidis.Client
+	opts   Options
+	recent recentWrites
+}
+
+// Interfaces the store implements.
+var (
+	_ sessioncache.DeltaStore = (*Store)(nil)
+	_ sessioncache.UserIndex  = (*Store)(nil)
+	_ sessioncache.Iterator   = (*Store)(nil)
+)
+
+// New returns a Store that keeps sessions in Redis through client. The
+// client stays the caller's: the store never closes it. Find uses the
+// client's server-assisted cache, so the client must not be created with
+// ClientOption.DisableCache unless opts.CacheTTL is negative (with the cache
+// disabled, rueidis sends every read to Redis).
+func New(client rueidis.Client, opts Options) *Store {
+	if opts.Prefix == "" {
+		opts.Prefix = DefaultPrefix
+	}
+	if opts.CacheTTL == 0 {
+		opts.CacheTTL = DefaultCacheTTL
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.MaxLifetime <= 0 {
+		opts.MaxLifetime = DefaultMaxLifetime
+	}
+	return &Store{client: client, opts: opts}
+}
+
+// key returns the Redis key of session id. The id is a hash tag, so that the
+// key lives in one cluster slot whatever the prefix.
+func (s *Store) key(id string) string {
+	return s.opts.Prefix + "{" + id + "}"
+}
+
+// userKey returns the Redis key of the per-user index of user.
+func (s *Store) userKey(user string) string {
+	return s.opts.Prefix + "user:{" + user + "}"
+}
+
+// withTimeout bounds ctx by Options.Timeout when it has no deadline.
+func (s *Store) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, s.opts.Timeout)
+}
+
+// Find returns the session stored under id. An unchanged session already
+// read on this node is answered from the node-local cache without a round
+// trip to Redis.
+func (s *Store) Find(ctx context.Context, id string) (sessioncache.Record, bool, error) {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	key := s.key(id)
+	var fields map[string]string
+	var err error
+	if s.opts.CacheTTL > 0 {
+		fields, err = s.client.DoCache(ctx, s.client.B().Hgetall().Key(key).Cache(), s.opts.CacheTTL).AsStrMap()
+		if err == nil && s.recent.stale(id, version(fields), len(fields) == 0) {
+			fields, err = s.client.Do(ctx, s.client.B().Hgetall().Key(key).Build()).AsStrMap()
+		}
+	} else {
+		fields, err = s.client.Do(ctx, s.client.B().Hgetall().Key(key).Build()).AsStrMap()
+	}
+	if err != nil {
+		return sessioncache.Record{}, false, wrapErr("find", err)
+	}
+	if len(fields) == 0 {
+		return sessioncache.Record{}, false, nil
+	}
+	rec, err := decodeRecord(fields)
+	if err != nil {
+		return sessioncache.Record{}, false, fmt.Errorf("redisstore: find: %w", err)
+	}
+	if !rec.Deadline.After(time.Now()) {
+		return sessioncache.Record{}, false, nil
+	}
+	return rec, true, nil
+}
+
+// Commit stores rec under id, replacing what was stored there, in one atomic
+// step; the key expires at rec.Deadline. A record whose deadline has passed
+// is deleted instead. When rec has a user, the user's index is updated first
+// (one more round trip), so that DeleteUser can never miss the session.
+func (s *Store) Commit(ctx context.Context, id string, rec sessioncache.Record) error {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	now := time.Now()
+	if !rec.Deadline.After(now) {
+		return s.delete(ctx, id, "commit")
+	}
+	created := rec.Created
+	if created.IsZero() {
+		created = now
+	}
+	args := make([]string, 0, 1+2*(len(rec.Values)+4))
+	args = append(args, unixMilliCeil(rec.Deadline))
+	for name, v := range rec.Values {
+		args = append(args, valuePrefix+name, string(v))
+	}
+	args = append(args, fieldDeadline, strconv.FormatInt(rec.Deadline.UnixNano(), 10))
+	if !rec.Created.IsZero() {
+		args = append(args, fieldCreated, strconv.FormatInt(rec.Created.UnixNano(), 10))
+	}
+	if rec.User != "" {
+		horizon := later(created.Add(s.opts.MaxLifetime), rec.Deadline)
+		ix := unixMilliCeil(horizon)
+		args = append(args, fieldUser, rec.User, fieldIndex, ix)
+		if err := s.indexAdd(ctx, rec.User, id, ix); err != nil {
+			return wrapErr("commit", err)
+		}
+	}
+	reply, err := commitScript.Exec(ctx, s.client, []string{s.key(id)}, args).ToArray()
+	if err == nil && len(reply) != 2 {
+		err = fmt.Errorf("unexpected reply of %d elements", len(reply))
+	}
+	if err != nil {
+		return wrapErr("commit", err)
+	}
+	old, _ := reply[0].ToString()
+	ver, _ := reply[1].AsInt64()
+	s.recent.note(id, ver, false)
+	if old != "" && old != rec.User {
+		// The session changed owner; a failure here leaves a stale entry in
+		// the old owner's index, which UserSessions drops when it finds it.
+		s.indexRemove(ctx, old, id)
+	}
+	return nil
+}
+
+// Apply changes the fields of the session stored under id that d names, in
+// one atomic step and one round trip: concurrent Apply calls on one session
+// that change different fields all keep their change. It returns an error
+// wrapping sessioncache.ErrNotFound when the session does not exist.
+func (s *Store) Apply(ctx context.Context, id string, d sessioncache.Delta) error {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	now := time.Now()
+	args := make([]string, 7, 7+len(d.Remove)+2*len(d.Set))
+	args[0] = "0"
+	if d.Clear {
+		args[0] = "1"
+	}
+	var newUser string
+	if d.User != nil {
+		newUser = *d.User
+		args[1] = "=" + newUser
+	}
+	if !d.Deadline.IsZero() {
+		args[2] = strconv.FormatInt(d.Deadline.UnixNano(), 10)
+		args[3] = unixMilliCeil(d.Deadline)
+	}
+	args[5] = strconv.FormatInt(s.opts.MaxLifetime.Milliseconds(), 10)
+	args[6] = strconv.Itoa(len(d.Remove))
+	for _, name := range d.Remove {
+		args = append(args, valuePrefix+name)
+	}
+	for name, v := range d.Set {
+		args = append(args, valuePrefix+name, string(v))
+	}
+	if newUser != "" {
+		// Index first: the session must never belong to a user whose index
+		// does not list it. If the session turns out to be missing, the
+		// entry is stale and is dropped when found.
+		ix := unixMilliCeil(later(now.Add(s.opts.MaxLifetime), d.Deadline))
+		args[4] = ix
+		if err := s.indexAdd(ctx, newUser, id, ix); err != nil {
+			return wrapErr("apply", err)
+		}
+	}
+	res := applyScript.Exec(ctx, s.client, []string{s.key(id)}, args)
+	reply, err := res.ToArray()
+	if rueidis.IsRedisNil(err) {
+		return fmt.Errorf("redisstore: apply: %w", sessioncache.ErrNotFound)
+	}
+	if err != nil {
+		return wrapErr("apply", err)
+	}
+	if len(reply) != 4 {
+		return fmt.Errorf("redisstore: apply: unexpected reply of %d elements", len(reply))
+	}
+	old, _ := reply[0].ToString()
+	user, _ := reply[1].ToString()
+	refresh, _ := reply[2].AsInt64()
+	ver, _ := reply[3].AsInt64()
+	s.recent.note(id, ver, false)
+	if old != "" && old != user {
+		s.indexRemove(ctx, old, id) // stale entries are dropped when found
+	}
+	if refresh > 0 {
+		// The session outlives the lifetime its index entry was given
+		// (Options.MaxLifetime is shorter than the Manager's timeouts).
+		if err := s.indexAdd(ctx, user, id, strconv.FormatInt(refresh, 10)); err != nil {
+			return wrapErr("apply", err)
+		}
+	}
+	return nil
+}
+
+// Delete removes the session stored under id and its entry in its user's
+// index.
+func (s *Store) Delete(ctx context.Context, id string) error {
+	ctx, cancel := s.withTimeout(ctx)
+	defer cancel()
+	return s.delete(ctx, id, "delete")
+}
+
+func (s *Store) delete(ctx context.Context, id, op string) error {
+	reply, err := deleteScript.Exec(ctx, s.client, []string{s.key(id)}, nil).ToArray()
+	if err == nil && len(reply) != 2 {
+		err = fmt.Errorf("unexpected reply of %d elements", len(reply))
+	}
+	if err != nil {
+		return wrapErr(op, err)
+	}
+	user, _ := reply[0].ToString()
+	ver, _ := reply[1].AsInt64()
+	s.recent.note(id, ver, true)
+	if user != "" {
+		s.indexRemove(ctx, user, id) // stale entries are dropped when found
+	}
+	return nil
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// unixMilliCeil returns t in Unix milliseconds, rounded up so that a key
+// never expires before t, as a decimal string.
+func unixMilliCeil(t time.Time) string {
+	ns := t.UnixNano()
+	ms := ns / 1e6
+	if ns%1e6 > 0 {
+		ms++
+	}
+	return strconv.FormatInt(ms, 10)
+}
+
+// escapeGlob escapes the characters SCAN MATCH treats as special.
+func escapeGlob(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '*', '?', '[', ']', '\\':
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
