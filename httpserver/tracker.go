@@ -1,0 +1,259 @@
+package httpserver
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+)
+
+// responseState is implemented by every ResponseWriter wrapper of this
+// package. started reports whether the handler has begun its response
+// through this writer (a status or body byte was written to it).
+type responseState interface {
+	started() bool
+}
+
+// tracker wraps the ResponseWriter of every request a Router serves and
+// enforces the exactly-one-response rule. Trackers are pooled: a request
+// through a Router allocates nothing for it.
+type tracker struct {
+	w         http.ResponseWriter
+	req       *http.Request
+	core      *routerCore
+	status    int
+	bytes     int64
+	headerLen int
+	wrote     bool
+	hijacked  bool
+	warned    bool // a superfluous WriteHeader was logged
+	abort     bool // a handler failed after the body started
+	requestID string
+	access    *slog.Logger
+	start     time.Time
+}
+
+var trackerPool = sync.Pool{New: func() any { return new(tracker) }}
+
+func getTracker(w http.ResponseWriter, r *http.Request, c *routerCore) *tracker {
+	t := trackerPool.Get().(*tracker)
+	t.w, t.req, t.core = w, r, c
+	return t
+}
+
+func putTracker(t *tracker) {
+	*t = tracker{}
+	trackerPool.Put(t)
+}
+
+func (t *tracker) started() bool { return t.wrote }
+
+// Unwrap returns the underlying ResponseWriter, for http.ResponseController.
+func (t *tracker) Unwrap() http.ResponseWriter { return t.w }
+
+func (t *tracker) Header() http.Header { return t.w.Header() }
+
+func (t *tracker) WriteHeader(code int) {
+	if t.hijacked {
+		return
+	}
+	if t.wrote {
+		t.superfluous(code)
+		return
+	}
+	if code >= 100 && code <= 199 && code != http.StatusSwitchingProtocols {
+		t.w.WriteHeader(code) // informational: not the final response
+		return
+	}
+	t.commit(code)
+}
+
+func (t *tracker) commit(code int) {
+	t.wrote = true
+	t.status = code
+	t.headerLen = len(t.w.Header())
+	t.w.WriteHeader(code)
+}
+
+func (t *tracker) Write(p []byte) (int, error) {
+	if !t.wrote && !t.hijacked {
+		t.commit(http.StatusOK)
+	}
+	n, err := t.w.Write(p)
+	t.bytes += int64(n)
+	return n, err
+}
+
+// ReadFrom keeps the sendfile path of net/http for io.Copy to the response.
+func (t *tracker) ReadFrom(src io.Reader) (int64, error) {
+	if !t.wrote && !t.hijacked {
+		t.commit(http.StatusOK)
+	}
+	var n int64
+	var err error
+	if rf, ok := t.w.(io.ReaderFrom); ok {
+		n, err = rf.ReadFrom(src)
+	} else {
+		n, err = io.Copy(writerOnly{t.w}, src)
+	}
+	t.bytes += n
+	return n, err
+}
+
+// Flush implements http.Flusher for code that asserts it directly;
+// http.ResponseController finds it too.
+func (t *tracker) Flush() {
+	if !t.wrote && !t.hijacked {
+		t.commit(http.StatusOK)
+	}
+	if f, ok := t.w.(http.Flusher); ok {
+		f.Flush()
+		return
+	}
+	_ = http.NewResponseController(t.w).Flush()
+}
+
+// Hijack implements http.Hijacker. After a hijack the tracker leaves the
+// connection alone.
+func (t *tracker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(t.w).Hijack()
+	if err == nil {
+		t.hijacked = true
+	}
+	return conn, rw, err
+}
+
+type writerOnly struct{ io.Writer }
+
+func (t *tracker) route() string {
+	if t.req.Pattern != "" {
+		return t.req.Pattern
+	}
+	return "(unmatched)"
+}
+
+func (t *tracker) logger() *slog.Logger { return t.core.log() }
+
+func (t *tracker) attrs(extra ...slog.Attr) []slog.Attr {
+	a := []slog.Attr{
+		slog.String("method", t.req.Method),
+		slog.String("route", t.route()),
+		slog.String("path", t.req.URL.Path),
+	}
+	if t.requestID != "" {
+		a = append(a, slog.String("request_id", t.requestID))
+	}
+	return append(a, extra...)
+}
+
+func (t *tracker) superfluous(code int) {
+	if t.warned {
+		return
+	}
+	t.warned = true
+	t.logger().LogAttrs(t.req.Context(), slog.LevelWarn, "httpserver: superfluous WriteHeader ignored",
+		t.attrs(slog.Int("status", t.status), slog.Int("ignored_status", code))...)
+}
+
+// failLate records that a handler failed after its response started: the
+// response cannot be fixed, so the connection will be aborted.
+func (t *tracker) failLate(ctx context.Context, err error) {
+	t.abort = true
+	t.logger().LogAttrs(ctx, slog.LevelError, "httpserver: handler failed after the response started; aborting the connection",
+		t.attrs(slog.Int("status", t.status), slog.Any("error", err))...)
+}
+
+// finish runs after the handler returned or panicked (p is the recovered
+// value). It writes the 500 nobody wrote, logs, and returns whether the
+// connection must be aborted.
+func (t *tracker) finish(p any) (abort bool) {
+	ctx := t.req.Context()
+	if p != nil {
+		t.logger().LogAttrs(ctx, slog.LevelError, "httpserver: handler panicked",
+			t.attrs(slog.Any("panic", p), slog.String("stack", string(debug.Stack())))...)
+		if t.wrote || t.hijacked {
+			t.abort = true
+		} else {
+			t.render(&Error{Status: http.StatusInternalServerError})
+		}
+	} else if t.hijacked {
+		// The handler owns the connection.
+	} else if !t.wrote {
+		t.logger().LogAttrs(ctx, slog.LevelError, "httpserver: handler returned without writing a response",
+			t.attrs()...)
+		t.render(&Error{Status: http.StatusInternalServerError, Msg: "the server sent no response"})
+	} else if len(t.w.Header()) != t.headerLen && t.headerChanged() {
+		t.logger().LogAttrs(ctx, slog.LevelWarn, "httpserver: header changed after the response started (ignored)",
+			t.attrs(slog.Int("status", t.status))...)
+	}
+	if t.access != nil && !t.hijacked {
+		t.logAccess()
+	}
+	return t.abort
+}
+
+// headerChanged reports whether keys other than trailers were added after
+// the response started.
+func (t *tracker) headerChanged() bool {
+	h := t.w.Header()
+	declared := strings.Join(h.Values("Trailer"), ",")
+	n := 0
+	for k := range h {
+		if strings.HasPrefix(k, http.TrailerPrefix) || containsToken(declared, k) {
+			continue
+		}
+		n++
+	}
+	return n > t.headerLen
+}
+
+func containsToken(list, tok string) bool {
+	for part := range strings.SplitSeq(list, ",") {
+		if strings.EqualFold(strings.TrimSpace(part), tok) {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *tracker) render(e *Error) {
+	t.core.renderer()(t, t.req, e)
+}
+
+func (t *tracker) logAccess() {
+	level := slog.LevelInfo
+	if t.status >= 500 {
+		level = slog.LevelError
+	}
+	t.access.LogAttrs(t.req.Context(), level, "request",
+		slog.String("method", t.req.Method),
+		slog.String("route", t.route()),
+		slog.String("path", t.req.URL.Path),
+		slog.Int("status", t.status),
+		slog.Int64("bytes", t.bytes),
+		slog.Duration("duration", time.Since(t.start)),
+		slog.String("request_id", t.requestID),
+	)
+}
+
+// findTracker walks the Unwrap chain of w to the tracker of the Router
+// serving the request, or returns nil.
+func findTracker(w http.ResponseWriter) *tracker {
+	for range 32 {
+		switch x := w.(type) {
+		case *tracker:
+			return x
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = x.Unwrap()
+		default:
+			return nil
+		}
+	}
+	return nil
+}
