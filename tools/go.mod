@@ -8,3 +8,10 @@ require (
 	golang.org/x/mod v0.43.0
 	golang.org/x/sync v0.25.0
 )
+
+require (
+	github.com/aclements/go-moremath v0.0.0-20210112150236-f10218a38794 // indirect
+	github.com/google/safehtml v0.0.2 // indirect
+	golang.org/x/perf v0.0.0-20260908200009-22c9c6c9d4da
+	golang.org/x/text v0.42.0 // indirect
+)

@@ -39,6 +39,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"test", "vet and race-test every workspace module (or the named ones)", runTest},
+		{"bench", "run one suite of comparison benchmarks and print benchstat and ratios", runBench},
 	}
 }
 

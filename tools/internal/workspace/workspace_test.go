@@ -2,24 +2,19 @@ package workspace
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/serverdev/stdweb/tools/internal/filetree"
 )
 
 // writeTree writes files (slash paths relative to root) and returns root.
 func writeTree(t *testing.T, files map[string]string) string {
 	t.Helper()
 	root := t.TempDir()
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := filetree.Write(root, files); err != nil {
+		t.Fatal(err)
 	}
 	return root
 }

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const demoBench = `package demo
+
+import (
+	"strings"
+	"testing"
+)
+
+func BenchmarkJoin(b *testing.B) {
+	parts := []string{"a", "b", "c"}
+	b.Run("ours", func(b *testing.B) {
+		for b.Loop() {
+			_ = strings.Join(parts, ",")
+		}
+	})
+	b.Run("naive", func(b *testing.B) {
+		for b.Loop() {
+			_ = parts[0] + "," + parts[1] + "," + parts[2]
+		}
+	})
+}
+`
+
+func TestRunBench(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test -bench")
+	}
+	root := newWorkspace(t, []string{"tools/bench"}, map[string]string{
+		"tools/bench/demo/demo_test.go": demoBench,
+		"tools/bench/empty/README":      "no Go files: not a suite",
+	})
+	out := t.TempDir()
+	code, stdout, stderr := runWS(t, root, "bench", "-q", "-count", "2", "-out", out, "demo", "-benchtime", "1000x")
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s\nstdout:\n%s", code, stderr, stdout)
+	}
+	if !strings.HasPrefix(lastLine(stdout), "ratio ours/naive Join = ") {
+		t.Errorf("last line %q is not the ratio; output:\n%s", lastLine(stdout), stdout)
+	}
+	if strings.Contains(stdout, "BenchmarkJoin/ours") {
+		t.Errorf("-q streamed the raw output:\n%s", stdout)
+	}
+	raws, _ := filepath.Glob(filepath.Join(out, "demo-*.txt"))
+	if len(raws) != 1 {
+		t.Fatalf("raw output files %q, want one", raws)
+	}
+	raw, _ := os.ReadFile(raws[0])
+	if n := strings.Count(string(raw), "BenchmarkJoin/ours"); n != 2 {
+		t.Errorf("raw output has %d ours lines, want 2:\n%s", n, raw)
+	}
+}
+
+func TestRunBenchUsage(t *testing.T) {
+	root := newWorkspace(t, []string{"tools/bench"}, map[string]string{
+		"tools/bench/demo/demo_test.go": demoBench,
+	})
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"bench"}, exitUsage, "usage: go tool ws bench"},
+		{[]string{"bench", "nope"}, exitUsage, `unknown suite "nope" (suites: demo)`},
+		{[]string{"bench", "demo", "other"}, exitUsage, "one suite at a time"},
+		{[]string{"bench", "-count", "0", "demo"}, exitUsage, "-count must be at least 1"},
+		{[]string{"bench", "-frobnicate", "demo"}, exitUsage, "flag provided but not defined"},
+		{[]string{"bench", "demo", "-hitratio"}, exitUsage, "-hitratio belongs to the cache suite"},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := runWS(t, root, tt.args...)
+		if code != tt.code || !strings.Contains(stdout+stderr, tt.want) {
+			t.Errorf("ws %q: exit %d, want %d with %q; got:\n%s%s", tt.args, code, tt.code, tt.want, stdout, stderr)
+		}
+	}
+
+	writeFiles(t, root, map[string]string{"tools/bench/cache/cache_test.go": "package cache\n"})
+	code, _, stderr := runWS(t, root, "bench", "cache", "-hitratio", "-n", "1")
+	if code != exitFail || !strings.Contains(stderr, "does not exist") {
+		t.Errorf("hitratio without the simulator: exit %d, stderr %q", code, stderr)
+	}
+}
