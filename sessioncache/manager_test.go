@@ -1,0 +1,512 @@
+package sessioncache_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"iter"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/serverdev/stdweb/sessioncache"
+)
+
+// countingStore wraps a MemoryStore, counts the calls and can fail them.
+type countingStore struct {
+	*sessioncache.MemoryStore
+	finds, commits, applies, deletes atomic.Int64
+	fail                             atomic.Pointer[error]
+	lastDelta                        atomic.Pointer[sessioncache.Delta]
+}
+
+func newCountingStore(t *testing.T) *countingStore {
+	m := sessioncache.NewMemoryStore(sessioncache.MemoryOptions{})
+	t.Cleanup(func() { m.Close() })
+	return &countingStore{MemoryStore: m}
+}
+
+func (c *countingStore) err() error {
+	if p := c.fail.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func (c *countingStore) failWith(err error) { c.fail.Store(&err) }
+
+func (c *countingStore) writes() int64 { return c.commits.Load() + c.applies.Load() + c.deletes.Load() }
+
+func (c *countingStore) Find(ctx context.Context, id string) (sessioncache.Record, bool, error) {
+	c.finds.Add(1)
+	if err := c.err(); err != nil {
+		return sessioncache.Record{}, false, err
+	}
+	return c.MemoryStore.Find(ctx, id)
+}
+
+func (c *countingStore) Commit(ctx context.Context, id string, r sessioncache.Record) error {
+	c.commits.Add(1)
+	if err := c.err(); err != nil {
+		return err
+	}
+	return c.MemoryStore.Commit(ctx, id, r)
+}
+
+func (c *countingStore) Apply(ctx context.Context, id string, d sessioncache.Delta) error {
+	c.applies.Add(1)
+	c.lastDelta.Store(&d)
+	if err := c.err(); err != nil {
+		return err
+	}
+	return c.MemoryStore.Apply(ctx, id, d)
+}
+
+func (c *countingStore) Delete(ctx context.Context, id string) error {
+	c.deletes.Add(1)
+	if err := c.err(); err != nil {
+		return err
+	}
+	return c.MemoryStore.Delete(ctx, id)
+}
+
+// plainStore hides every optional interface of a store.
+type plainStore struct{ s sessioncache.Store }
+
+func (p plainStore) Find(ctx context.Context, id string) (sessioncache.Record, bool, error) {
+	return p.s.Find(ctx, id)
+}
+func (p plainStore) Commit(ctx context.Context, id string, r sessioncache.Record) error {
+	return p.s.Commit(ctx, id, r)
+}
+func (p plainStore) Delete(ctx context.Context, id string) error { return p.s.Delete(ctx, id) }
+
+// iterStore is a plain store with an Iterator but no UserIndex.
+type iterStore struct {
+	plainStore
+	it sessioncache.Iterator
+}
+
+func (i iterStore) All(ctx context.Context) iter.Seq2[sessioncache.Entry, error] {
+	return i.it.All(ctx)
+}
+
+// client sends requests to a handler, keeping the session cookie like a
+// browser.
+type client struct {
+	t      *testing.T
+	h      http.Handler
+	cookie *http.Cookie
+}
+
+func (c *client) do(method, target string) *http.Response {
+	c.t.Helper()
+	r := httptest.NewRequest(method, target, nil)
+	if c.cookie != nil {
+		r.AddCookie(c.cookie)
+	}
+	w := httptest.NewRecorder()
+	c.h.ServeHTTP(w, r)
+	res := w.Result()
+	for _, ck := range res.Cookies() {
+		if ck.Name != "session" {
+			continue
+		}
+		if ck.MaxAge < 0 {
+			c.cookie = nil
+		} else {
+			c.cookie = ck
+		}
+	}
+	return res
+}
+
+func (c *client) get(target string) string {
+	c.t.Helper()
+	res := c.do("GET", target)
+	var b strings.Builder
+	buf := make([]byte, 512)
+	for {
+		n, err := res.Body.Read(buf)
+		b.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	return b.String()
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// app is a small handler set on a Manager.
+func app(m *sessioncache.Manager) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/nothing", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
+	mux.HandleFunc("/put", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		m.Put(r.Context(), q.Get("k"), q.Get("v"))
+	})
+	mux.HandleFunc("/get", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(m.GetString(r.Context(), r.URL.Query().Get("k"))))
+	})
+	mux.HandleFunc("/keys", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(strings.Join(m.Keys(r.Context()), ",")))
+	})
+	mux.HandleFunc("/pop", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(m.PopString(r.Context(), r.URL.Query().Get("k"))))
+	})
+	mux.HandleFunc("/remove", func(w http.ResponseWriter, r *http.Request) { m.Remove(r.Context(), r.URL.Query().Get("k")) })
+	mux.HandleFunc("/clear", func(w http.ResponseWriter, r *http.Request) { m.Clear(r.Context()) })
+	mux.HandleFunc("/renew", func(w http.ResponseWriter, r *http.Request) { m.Renew(r.Context()) })
+	mux.HandleFunc("/destroy", func(w http.ResponseWriter, r *http.Request) { m.Destroy(r.Context()) })
+	mux.HandleFunc("/login", func(w http.ResponseWriter, r *http.Request) {
+		m.Renew(r.Context())
+		m.SetUser(r.Context(), r.URL.Query().Get("u"))
+		if r.URL.Query().Has("remember") {
+			m.RememberMe(r.Context(), true)
+		}
+	})
+	mux.HandleFunc("/user", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(m.User(r.Context()))) })
+	return m.Handler(mux)
+}
+
+func TestUntouchedSessionCostsNothing(t *testing.T) {
+	st := newCountingStore(t)
+	m := &sessioncache.Manager{Store: st}
+	c := &client{t: t, h: app(m)}
+	res := c.do("GET", "/nothing")
+	if got := res.Header.Values("Set-Cookie"); len(got) != 0 {
+		t.Errorf("Set-Cookie = %q, want none", got)
+	}
+	if res.Header.Get("Vary") != "" {
+		t.Errorf("Vary = %q on a request that did not use its session", res.Header.Get("Vary"))
+	}
+	// With a cookie, too: no store access at all.
+	c.get("/put?k=a&v=1")
+	finds, writes := st.finds.Load(), st.writes()
+	c.do("GET", "/nothing")
+	if st.finds.Load() != finds || st.writes() != writes {
+		t.Errorf("untouched request: %d finds, %d writes; want 0, 0", st.finds.Load()-finds, st.writes()-writes)
+	}
+	// Reading a missing session writes nothing and sets no cookie.
+	c2 := &client{t: t, h: app(m)}
+	res = c2.do("GET", "/get?k=a")
+	if len(res.Cookies()) != 0 {
+		t.Errorf("reading an empty session set a cookie")
+	}
+}
+
+func TestNewSessionCookie(t *testing.T) {
+	st := newCountingStore(t)
+	m := &sessioncache.Manager{Store: st}
+	c := &client{t: t, h: app(m)}
+	res := c.do("GET", "/put?k=name&v=gopher")
+	cookies := res.Cookies()
+	if len(cookies) != 1 {
+		t.Fatalf("cookies = %v, want one", cookies)
+	}
+	ck := cookies[0]
+	if !ck.HttpOnly || !ck.Secure || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/" || ck.MaxAge != 0 || !ck.Expires.IsZero() {
+		t.Errorf("cookie = %+v, want HttpOnly Secure SameSite=Lax Path=/ browser-session", ck)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(ck.Value)
+	if err != nil || len(raw) != 32 {
+		t.Errorf("token %q is not 32 bytes of base64url", ck.Value)
+	}
+	// The store holds the hash of the token, never the token.
+	ctx := context.Background()
+	if _, found, _ := st.MemoryStore.Find(ctx, ck.Value); found {
+		t.Error("the store holds a session under the raw token")
+	}
+	rec, found, err := st.MemoryStore.Find(ctx, hashToken(ck.Value))
+	if err != nil || !found {
+		t.Fatalf("no session under the token's hash: %v", err)
+	}
+	if string(rec.Values["name"]) != `"gopher"` {
+		t.Errorf("stored value = %q", rec.Values["name"])
+	}
+	if got := res.Header.Get("Vary"); got != "Cookie" {
+		t.Errorf("Vary = %q, want Cookie", got)
+	}
+	if got := c.get("/get?k=name"); got != "gopher" {
+		t.Errorf("next request reads %q, want gopher", got)
+	}
+}
+
+func TestReadOnlyRequestWritesNothing(t *testing.T) {
+	st := newCountingStore(t)
+	m := &sessioncache.Manager{Store: st, IdleTimeout: time.Hour}
+	c := &client{t: t, h: app(m)}
+	c.get("/put?k=a&v=1")
+	before := st.writes()
+	for range 5 {
+		res := c.do("GET", "/get?k=a")
+		if len(res.Cookies()) != 0 {
+			t.Errorf("read-only request sets a cookie")
+		}
+	}
+	if n := st.writes() - before; n != 0 {
+		t.Errorf("5 read-only requests made %d store writes, want 0", n)
+	}
+}
+
+func TestSavesOnlyChangedFields(t *testing.T) {
+	st := newCountingStore(t)
+	m := &sessioncache.Manager{Store: st}
+	c := &client{t: t, h: app(m)}
+	c.get("/put?k=a&v=1")
+	c.get("/put?k=b&v=2")
+	d := st.lastDelta.Load()
+	if d == nil {
+		t.Fatal("no Apply for a change to an existing session")
+	}
+	if len(d.Set) != 1 || string(d.Set["b"]) != `"2"` || d.Clear || len(d.Remove) != 0 || d.User != nil {
+		t.Errorf("delta = %+v, want only b set", d)
+	}
+	if got := c.get("/keys"); got != "a,b" {
+		t.Errorf("keys = %q", got)
+	}
+	c.get("/remove?k=a")
+	if d := st.lastDelta.Load(); len(d.Remove) != 1 || d.Remove[0] != "a" || len(d.Set) != 0 {
+		t.Errorf("delta = %+v, want only a removed", d)
+	}
+	if got := c.get("/keys"); got != "b" {
+		t.Errorf("keys after Remove = %q", got)
+	}
+}
+
+func TestPlainStoreCommitsWholeRecord(t *testing.T) {
+	mem := sessioncache.NewMemoryStore(sessioncache.MemoryOptions{})
+	t.Cleanup(func() { mem.Close() })
+	m := &sessioncache.Manager{Store: plainStore{mem}}
+	c := &client{t: t, h: app(m)}
+	c.get("/put?k=a&v=1")
+	c.get("/put?k=b&v=2")
+	c.get("/remove?k=a")
+	if got := c.get("/keys"); got != "b" {
+		t.Errorf("keys = %q, want b", got)
+	}
+	if got := c.get("/get?k=b"); got != "2" {
+		t.Errorf("b = %q", got)
+	}
+}
+
+func TestFlashClearKeys(t *testing.T) {
+	m := &sessioncache.Manager{}
+	t.Cleanup(func() { m.Close() })
+	c := &client{t: t, h: app(m)}
+	c.get("/put?k=flash&v=saved")
+	c.get("/put?k=x&v=1")
+	if got := c.get("/pop?k=flash"); got != "saved" {
+		t.Errorf("Pop = %q, want saved", got)
+	}
+	if got := c.get("/pop?k=flash"); got != "" {
+		t.Errorf("second Pop = %q, want empty", got)
+	}
+	c.get("/login?u=alice&remember")
+	c.get("/clear")
+	if got := c.get("/keys"); got != "" {
+		t.Errorf("keys after Clear = %q, want none", got)
+	}
+	if got := c.get("/user"); got != "alice" {
+		t.Errorf("user after Clear = %q, want alice", got)
+	}
+	// Clear keeps the remember-me choice: a later Renew still sends a
+	// persistent cookie.
+	res := c.do("GET", "/renew")
+	if ck := res.Cookies(); len(ck) != 1 || ck[0].MaxAge <= 0 {
+		t.Errorf("cookie after Clear and Renew = %v, want persistent", ck)
+	}
+}
+
+func TestRenew(t *testing.T) {
+	st := newCountingStore(t)
+	m := &sessioncache.Manager{Store: st}
+	c := &client{t: t, h: app(m)}
+	c.get("/put?k=a&v=1")
+	old := c.cookie
+	c.get("/login?u=alice")
+	if c.cookie == nil || c.cookie.Value == old.Value {
+		t.Fatalf("Renew kept the token")
+	}
+	if got := c.get("/get?k=a"); got != "1" {
+		t.Errorf("value after Renew = %q, want 1", got)
+	}
+	if got := c.get("/user"); got != "alice" {
+		t.Errorf("user after login = %q", got)
+	}
+	if _, found, _ := st.MemoryStore.Find(context.Background(), hashToken(old.Value)); found {
+		t.Error("the old token's session still exists")
+	}
+	// The old token starts a fresh session.
+	attacker := &client{t: t, h: app(m), cookie: old}
+	if got := attacker.get("/get?k=a"); got != "" {
+		t.Errorf("old token reads %q", got)
+	}
+	// Renew of a session with no data creates nothing.
+	fresh := &client{t: t, h: app(m)}
+	if res := fresh.do("GET", "/renew"); len(res.Cookies()) != 0 {
+		t.Errorf("Renew of an empty session set a cookie")
+	}
+}
+
+func TestDestroy(t *testing.T) {
+	st := newCountingStore(t)
+	m := &sessioncache.Manager{Store: st}
+	c := &client{t: t, h: app(m)}
+	c.get("/put?k=a&v=1")
+	token := c.cookie.Value
+	res := c.do("GET", "/destroy")
+	ck := res.Cookies()
+	if len(ck) != 1 || ck[0].MaxAge >= 0 {
+		t.Fatalf("cookies after Destroy = %v, want a deletion", ck)
+	}
+	if _, found, _ := st.MemoryStore.Find(context.Background(), hashToken(token)); found {
+		t.Error("destroyed session still stored")
+	}
+	// Put after Destroy in one request starts a new session.
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.Destroy(r.Context())
+		m.Put(r.Context(), "k", "new")
+	}))
+	c2 := &client{t: t, h: app(m)}
+	c2.get("/put?k=a&v=1")
+	old := c2.cookie.Value
+	c2.h = h
+	c2.do("GET", "/")
+	if c2.cookie == nil || c2.cookie.Value == old {
+		t.Fatalf("Put after Destroy: cookie %v", c2.cookie)
+	}
+	c2.h = app(m)
+	if got, keys := c2.get("/get?k=k"), c2.get("/keys"); got != "new" || keys != "k" {
+		t.Errorf("new session has k=%q keys=%q", got, keys)
+	}
+}
+
+func TestBadTokensStartFresh(t *testing.T) {
+	m := &sessioncache.Manager{}
+	t.Cleanup(func() { m.Close() })
+	h := app(m)
+	valid := &client{t: t, h: h}
+	valid.get("/put?k=a&v=1")
+	unknown := base64.RawURLEncoding.EncodeToString(make([]byte, 32))
+	for _, token := range []string{"", "short", strings.Repeat("A", 43), unknown, valid.cookie.Value + "x", strings.Repeat("é", 22), "\x00\x01"} {
+		c := &client{t: t, h: h, cookie: &http.Cookie{Name: "session", Value: token}}
+		res := c.do("GET", "/put?k=b&v=2")
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("token %q: status %d", token, res.StatusCode)
+		}
+		if c.cookie == nil || c.cookie.Value == token {
+			t.Errorf("token %q: cookie %v, want a fresh token", token, c.cookie)
+		}
+		if got := c.get("/keys"); got != "b" {
+			t.Errorf("token %q: keys %q, want b", token, got)
+		}
+	}
+}
+
+func TestStoreErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		err    error
+		status int
+	}{
+		{"unavailable", sessioncache.ErrUnavailable, http.StatusServiceUnavailable},
+		{"corrupt", sessioncache.ErrCorrupt, http.StatusInternalServerError},
+		{"other", errors.New("disk on fire"), http.StatusInternalServerError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := newCountingStore(t)
+			m := &sessioncache.Manager{Store: st, Logger: discardLogger()}
+			c := &client{t: t, h: app(m)}
+			c.get("/put?k=a&v=1")
+			st.failWith(tt.err)
+			for _, target := range []string{"/get?k=a", "/put?k=a&v=2"} {
+				res := c.do("GET", target)
+				if res.StatusCode != tt.status {
+					t.Errorf("%s: status %d, want %d", target, res.StatusCode, tt.status)
+				}
+			}
+			// A new session fails when saved.
+			fresh := &client{t: t, h: app(m)}
+			if res := fresh.do("GET", "/put?k=a&v=1"); res.StatusCode != tt.status {
+				t.Errorf("new session: status %d, want %d", res.StatusCode, tt.status)
+			}
+			// Untouched sessions do not notice.
+			if res := c.do("GET", "/nothing"); res.StatusCode != http.StatusOK {
+				t.Errorf("untouched: status %d", res.StatusCode)
+			}
+		})
+	}
+}
+
+func TestErrorHandler(t *testing.T) {
+	st := newCountingStore(t)
+	var got error
+	m := &sessioncache.Manager{Store: st, ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+		got = err
+		w.WriteHeader(http.StatusTeapot)
+	}}
+	c := &client{t: t, h: app(m)}
+	c.get("/put?k=a&v=1")
+	st.failWith(sessioncache.ErrCorrupt)
+	res := c.do("GET", "/get?k=a")
+	if res.StatusCode != http.StatusTeapot || !errors.Is(got, sessioncache.ErrCorrupt) {
+		t.Errorf("status %d err %v; want 418 and ErrCorrupt", res.StatusCode, got)
+	}
+}
+
+func TestCorruptValue(t *testing.T) {
+	st := newCountingStore(t)
+	var got error
+	m := &sessioncache.Manager{Store: st, ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+		got = err
+		http.Error(w, "bad", http.StatusInternalServerError)
+	}}
+	c := &client{t: t, h: app(m)}
+	c.get("/put?k=a&v=1")
+	// Overwrite the stored value with bytes that are not JSON.
+	err := st.MemoryStore.Apply(context.Background(), hashToken(c.cookie.Value), sessioncache.Delta{Set: map[string][]byte{"a": []byte("{not json")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := c.do("GET", "/get?k=a")
+	if res.StatusCode != http.StatusInternalServerError || !errors.Is(got, sessioncache.ErrCorrupt) {
+		t.Errorf("status %d err %v; want 500 and ErrCorrupt", res.StatusCode, got)
+	}
+}
+
+func TestConcurrentRequestsKeepAllKeys(t *testing.T) {
+	m := &sessioncache.Manager{}
+	t.Cleanup(func() { m.Close() })
+	h := app(m)
+	c := &client{t: t, h: h}
+	c.get("/put?k=start&v=1")
+	const n = 64
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			r := httptest.NewRequest("GET", "/put?k=key"+strings.Repeat("x", i)+"&v=v", nil)
+			r.AddCookie(c.cookie)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != http.StatusOK {
+				t.Errorf("status %d", w.Code)
+			}
+		})
+	}
+	wg.Wait()
+	keys := strings.Split(c.get("/keys"), ",")
+	if len(keys) != n+1 {
+		t.Errorf("%d keys after %d concurrent requests, want %d: %d lost", len(keys), n, n+1, n+1-len(keys))
+	}
+}

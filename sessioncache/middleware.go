@@ -1,0 +1,175 @@
+package sessioncache
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+)
+
+// Handler returns middleware that gives each request a session, reachable
+// through the request's context by the Manager's methods.
+//
+// The session is loaded on first use and saved just before the response's
+// header is written (the first WriteHeader, Write, Flush or Hijack, or the
+// end of the handler), so the cookie always makes it into the header. If
+// loading or saving fails, the ErrorHandler answers instead and what the
+// handler writes afterwards is dropped. Changes made after the header was
+// written are still saved when the handler returns, but a session started
+// that late gets no cookie (this is logged).
+//
+// The ResponseWriter passed on implements Unwrap, so http.ResponseController
+// reaches the original writer, as well as http.Flusher, http.Hijacker and
+// io.ReaderFrom.
+func (m *Manager) Handler(next http.Handler) http.Handler {
+	m.init()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := &session{m: m}
+		r = r.WithContext(context.WithValue(r.Context(), contextKey{m}, s))
+		s.r = r
+		sw := &responseWriter{ResponseWriter: w, s: s}
+		next.ServeHTTP(sw, r)
+		sw.finish()
+	})
+}
+
+// responseWriter saves the session before the header goes out.
+type responseWriter struct {
+	http.ResponseWriter
+	s *session
+
+	headerDone bool  // the header was written, or the save failed
+	failed     error // the save failed and the ErrorHandler answered
+}
+
+// errResponseReplaced is returned from writes after the ErrorHandler has
+// answered in place of the handler.
+var errResponseReplaced = errors.New("sessioncache: response replaced by the session error handler")
+
+// before saves the session and sets the cookie, once, before the header is
+// written. It reports whether the handler's output may go on.
+func (w *responseWriter) before() bool {
+	if w.headerDone {
+		return w.failed == nil
+	}
+	w.headerDone = true
+	s := w.s
+	s.mu.Lock()
+	change, err := s.save()
+	var c *http.Cookie
+	if err == nil && change != cookieKeep {
+		c = s.cookie(change)
+	}
+	loaded := s.loaded
+	s.mu.Unlock()
+	if err != nil {
+		w.failed = err
+		s.m.serveError(w.ResponseWriter, s.r, err)
+		return false
+	}
+	h := w.Header()
+	if loaded {
+		h.Add("Vary", "Cookie")
+	}
+	if c != nil {
+		h.Add("Set-Cookie", c.String())
+		h.Add("Cache-Control", `no-cache="Set-Cookie"`)
+	}
+	return true
+}
+
+// finish runs after the handler: it saves a session the handler never
+// wrote a response for, or changes made after the header was written.
+func (w *responseWriter) finish() {
+	if !w.headerDone {
+		w.before()
+		return
+	}
+	if w.failed != nil {
+		return
+	}
+	s := w.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.loaded || (!s.dirty() && !s.renew && len(s.dead) == 0) {
+		return
+	}
+	switch {
+	case !s.exists:
+		s.m.logger().ErrorContext(s.r.Context(), "sessioncache: session started after the response header was written; its cookie cannot be sent, the change is dropped",
+			"method", s.r.Method, "path", s.r.URL.Path)
+		// Deleting dead sessions is still safe and wanted.
+		s.resetChanges()
+	case s.renew:
+		s.m.logger().ErrorContext(s.r.Context(), "sessioncache: Renew called after the response header was written; the token cannot change, the session is NOT renewed",
+			"method", s.r.Method, "path", s.r.URL.Path)
+		s.renew = false
+	}
+	if _, err := s.save(); err != nil {
+		s.m.logger().ErrorContext(s.r.Context(), "sessioncache: saving the session after the response began failed",
+			"method", s.r.Method, "path", s.r.URL.Path, "err", err)
+	}
+}
+
+// WriteHeader implements http.ResponseWriter. Informational (1xx) headers
+// pass through without saving the session.
+func (w *responseWriter) WriteHeader(code int) {
+	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	if w.before() {
+		w.ResponseWriter.WriteHeader(code)
+	}
+}
+
+// Write implements http.ResponseWriter.
+func (w *responseWriter) Write(b []byte) (int, error) {
+	if !w.before() {
+		return 0, errResponseReplaced
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// ReadFrom implements io.ReaderFrom, keeping sendfile and splice for the
+// writers that have them.
+func (w *responseWriter) ReadFrom(r io.Reader) (int64, error) {
+	if !w.before() {
+		return 0, errResponseReplaced
+	}
+	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(w.ResponseWriter, r)
+}
+
+// Flush implements http.Flusher.
+func (w *responseWriter) Flush() {
+	if w.before() {
+		http.NewResponseController(w.ResponseWriter).Flush()
+	}
+}
+
+// FlushError flushes like Flush and reports errors; http.ResponseController
+// uses it.
+func (w *responseWriter) FlushError() error {
+	if !w.before() {
+		return errResponseReplaced
+	}
+	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Hijack implements http.Hijacker. The session is saved first; the cookie
+// of a new session is lost unless the caller copies the header.
+func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if !w.before() {
+		return nil, nil, fmt.Errorf("sessioncache: hijack: %w", w.failed)
+	}
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+// Unwrap returns the wrapped writer, for http.ResponseController.
+func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
