@@ -1,0 +1,121 @@
+package cache
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+func TestSketchCountsAndAges(t *testing.T) {
+	var s sketch
+	s.ensureCapacity(512)
+	h := rand.Uint64()
+	for i := range 20 {
+		s.increment(h)
+		if f := s.frequency(h); f != uint8(min(i+1, 15)) {
+			t.Fatalf("after %d increments frequency = %d", i+1, f)
+		}
+	}
+	if f := s.frequency(rand.Uint64()); f > 1 {
+		t.Fatalf("unseen key has frequency %d", f)
+	}
+	// Enough other increments to reach the sample size halve the counts.
+	for range s.sampleSize {
+		s.increment(rand.Uint64())
+	}
+	if f := s.frequency(h); f > 8 {
+		t.Fatalf("frequency %d after aging, want <= 8", f)
+	}
+}
+
+func TestSketchEstimatesAreOrdered(t *testing.T) {
+	var s sketch
+	s.ensureCapacity(1024)
+	hashes := make([]uint64, 500)
+	for i := range hashes {
+		hashes[i] = rand.Uint64()
+		for range i % 10 {
+			s.increment(hashes[i])
+		}
+	}
+	wrong := 0
+	for i := range hashes {
+		if f := int(s.frequency(hashes[i])); f < i%10 { // count-min never underestimates
+			t.Fatalf("key %d: estimate %d below true count %d", i, f, i%10)
+		} else if f > i%10+1 {
+			wrong++
+		}
+	}
+	if wrong > len(hashes)/20 {
+		t.Fatalf("%d of %d estimates overshoot by more than 1", wrong, len(hashes))
+	}
+}
+
+func TestTimerWheelBuckets(t *testing.T) {
+	w := newTimerWheel[int, int](0)
+	var expired []int
+	nodes := make([]*node[int, int], 0)
+	delays := []time.Duration{time.Second, time.Minute, time.Hour, 20 * time.Hour, 5 * 24 * time.Hour, 40 * 24 * time.Hour}
+	for i, d := range delays {
+		n := &node[int, int]{key: i, queue: queuePinned}
+		n.expiresAt.Store(int64(d))
+		w.schedule(n, int64(d))
+		nodes = append(nodes, n)
+	}
+	// Descheduling one leaves the others alone.
+	w.deschedule(nodes[2])
+	w.deschedule(nodes[2])
+	for _, d := range delays {
+		w.advance(int64(d)+1<<31, func(n *node[int, int]) bool {
+			expired = append(expired, n.key)
+			return true
+		})
+	}
+	want := []int{0, 1, 3, 4, 5}
+	if len(expired) != len(want) {
+		t.Fatalf("expired %v, want %v", expired, want)
+	}
+	for i := range want {
+		if expired[i] != want[i] {
+			t.Fatalf("expired %v, want %v (in deadline order)", expired, want)
+		}
+	}
+}
+
+func TestReadStripeIsLossyAndBounded(t *testing.T) {
+	var s readStripe[int, int]
+	n := &node[int, int]{}
+	for range ringSize {
+		if !s.offer(n) {
+			t.Fatal("offer refused before the ring was full")
+		}
+	}
+	if s.offer(n) || !s.full() {
+		t.Fatal("full ring accepted a record")
+	}
+	count := 0
+	s.drain(func(*node[int, int]) { count++ })
+	if count != ringSize || s.full() {
+		t.Fatalf("drained %d", count)
+	}
+}
+
+func TestHasherSeeds(t *testing.T) {
+	a, b := newHasher[int](), newHasher[int]()
+	if a.hash(42) == b.hash(42) {
+		t.Fatal("two caches share a hash seed")
+	}
+	if a.hash(42) != a.hash(42) {
+		t.Fatal("hash is not deterministic within a cache")
+	}
+	s := newHasher[string]()
+	if s.hash("x") != s.hash("x") || s.hash("x") == s.hash("y") {
+		t.Fatal("string hash misbehaves")
+	}
+	u8 := newHasher[uint8]()
+	u16 := newHasher[int16]()
+	u32 := newHasher[uint32]()
+	if u8.hash(1) == u8.hash(2) || u16.hash(1) == u16.hash(2) || u32.hash(1) == u32.hash(2) {
+		t.Fatal("small integer hashes collide")
+	}
+}

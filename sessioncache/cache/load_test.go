@@ -1,0 +1,280 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+func TestGetOrLoadOneLoadPerKey(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := MustNew(Options[string, int]{MaximumSize: 100})
+		defer c.Close()
+		var calls atomic.Int32
+		release := make(chan struct{})
+		loader := func(ctx context.Context, k string) (int, error) {
+			calls.Add(1)
+			<-release
+			return len(k), nil
+		}
+		var wg sync.WaitGroup
+		results := make([]int, 20)
+		for i := range results {
+			wg.Go(func() {
+				v, err := c.GetOrLoad(t.Context(), "four", loader)
+				if err != nil {
+					t.Error(err)
+				}
+				results[i] = v
+			})
+		}
+		synctest.Wait()
+		close(release)
+		wg.Wait()
+		if calls.Load() != 1 {
+			t.Fatalf("loader ran %d times", calls.Load())
+		}
+		for _, v := range results {
+			if v != 4 {
+				t.Fatalf("result %d, want 4", v)
+			}
+		}
+		if v, ok := c.Get("four"); !ok || v != 4 {
+			t.Fatal("loaded value not cached")
+		}
+		if st := c.Stats(); st.Loads != 1 {
+			t.Fatalf("Loads = %d", st.Loads)
+		}
+	})
+}
+
+func TestGetOrLoadWaiterLeavesLoadContinues(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := MustNew(Options[string, int]{})
+		defer c.Close()
+		release := make(chan struct{})
+		var loadCtxErr error
+		loader := func(ctx context.Context, k string) (int, error) {
+			<-release
+			loadCtxErr = ctx.Err()
+			return 7, nil
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		errc := make(chan error)
+		go func() {
+			_, err := c.GetOrLoad(ctx, "k", loader)
+			errc <- err
+		}()
+		synctest.Wait()
+		cancel()
+		if err := <-errc; !errors.Is(err, context.Canceled) {
+			t.Fatalf("canceled waiter got %v", err)
+		}
+		close(release)
+		v, err := c.GetOrLoad(t.Context(), "k", loader)
+		if err != nil || v != 7 {
+			t.Fatalf("GetOrLoad = %v, %v", v, err)
+		}
+		if loadCtxErr != nil {
+			t.Fatalf("the shared load saw its context end: %v", loadCtxErr)
+		}
+	})
+}
+
+func TestGetOrLoadInvalidationDuringLoad(t *testing.T) {
+	for _, op := range []string{"delete", "set", "clear"} {
+		t.Run(op, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				c := MustNew(Options[string, int]{MaximumSize: 10})
+				defer c.Close()
+				release := make(chan struct{})
+				loader := func(ctx context.Context, k string) (int, error) {
+					<-release
+					return 1, nil // stale by the time it returns
+				}
+				done := make(chan int)
+				go func() {
+					v, _ := c.GetOrLoad(t.Context(), "k", loader)
+					done <- v
+				}()
+				synctest.Wait()
+				switch op {
+				case "delete":
+					c.Delete("k")
+				case "set":
+					c.Set("k", 2)
+				case "clear":
+					c.Clear()
+				}
+				close(release)
+				if v := <-done; v != 1 {
+					t.Fatalf("waiter got %d, want the loaded 1", v)
+				}
+				v, ok := c.Get("k")
+				switch {
+				case op == "set" && (!ok || v != 2):
+					t.Fatalf("Get = %v, %v; want the value Set during the load", v, ok)
+				case op != "set" && ok:
+					t.Fatalf("stale load resurrected %v after %s", v, op)
+				}
+			})
+		})
+	}
+}
+
+func TestGetOrLoadErrorsAreNotCached(t *testing.T) {
+	c := MustNew(Options[string, int]{})
+	defer c.Close()
+	boom := errors.New("boom")
+	n := 0
+	loader := func(ctx context.Context, k string) (int, error) {
+		n++
+		if n == 1 {
+			return 0, boom
+		}
+		if n == 2 {
+			panic("kaboom")
+		}
+		return 3, nil
+	}
+	if _, err := c.GetOrLoad(t.Context(), "k", loader); !errors.Is(err, boom) {
+		t.Fatalf("first load error = %v", err)
+	}
+	if _, err := c.GetOrLoad(t.Context(), "k", loader); !errors.Is(err, ErrLoaderPanic) {
+		t.Fatalf("panicking load error = %v", err)
+	}
+	if v, err := c.GetOrLoad(t.Context(), "k", loader); err != nil || v != 3 {
+		t.Fatalf("third load = %v, %v", v, err)
+	}
+	if st := c.Stats(); st.LoadFailures != 2 || st.Loads != 1 {
+		t.Fatalf("stats = %+v", st)
+	}
+}
+
+func TestRefreshAfterWrite(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := MustNew(Options[string, int]{RefreshAfterWrite: time.Minute, ExpireAfterWrite: time.Hour})
+		defer c.Close()
+		var calls atomic.Int32
+		release := make(chan struct{}, 1)
+		loader := func(ctx context.Context, k string) (int, error) {
+			n := calls.Add(1)
+			if n > 1 {
+				<-release
+			}
+			return int(n), nil
+		}
+		if v, _ := c.GetOrLoad(t.Context(), "k", loader); v != 1 {
+			t.Fatalf("first = %d", v)
+		}
+		time.Sleep(2 * time.Minute)
+		for range 5 { // old value served at once; one reload starts
+			if v, err := c.GetOrLoad(t.Context(), "k", loader); err != nil || v != 1 {
+				t.Fatalf("during refresh = %v, %v", v, err)
+			}
+		}
+		synctest.Wait()
+		if calls.Load() != 2 {
+			t.Fatalf("loader calls = %d, want 2", calls.Load())
+		}
+		release <- struct{}{}
+		synctest.Wait()
+		if v, _ := c.Get("k"); v != 2 {
+			t.Fatalf("after refresh = %d, want 2", v)
+		}
+	})
+}
+
+func TestRefreshDoesNotOverwriteNewerSet(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := MustNew(Options[string, int]{RefreshAfterWrite: time.Minute})
+		defer c.Close()
+		release := make(chan struct{})
+		c.Set("k", 1)
+		time.Sleep(2 * time.Minute)
+		c.GetOrLoad(t.Context(), "k", func(ctx context.Context, k string) (int, error) {
+			<-release
+			return 100, nil
+		})
+		synctest.Wait()
+		c.Set("k", 2)
+		close(release)
+		synctest.Wait()
+		if v, _ := c.Get("k"); v != 2 {
+			t.Fatalf("Get = %d; the refresh overwrote a newer Set", v)
+		}
+	})
+}
+
+func TestLoadAll(t *testing.T) {
+	c := MustNew(Options[int, string]{MaximumSize: 100})
+	defer c.Close()
+	c.Set(1, "one")
+	var asked []int
+	loader := func(ctx context.Context, keys []int) (map[int]string, error) {
+		asked = append(asked, keys...)
+		m := make(map[int]string)
+		for _, k := range keys {
+			if k != 4 { // 4 does not exist at the origin
+				m[k] = fmt.Sprint(k)
+			}
+		}
+		return m, nil
+	}
+	got, err := c.LoadAll(t.Context(), []int{1, 2, 3, 2, 4}, loader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]string{1: "one", 2: "2", 3: "3"}
+	if !maps.Equal(got, want) {
+		t.Fatalf("LoadAll = %v, want %v", got, want)
+	}
+	if len(asked) != 3 {
+		t.Fatalf("loader asked for %v", asked)
+	}
+	if v, ok := c.Get(3); !ok || v != "3" {
+		t.Fatal("bulk-loaded value not cached")
+	}
+	boom := errors.New("boom")
+	_, err = c.LoadAll(t.Context(), []int{10}, func(context.Context, []int) (map[int]string, error) { return nil, boom })
+	if !errors.Is(err, boom) {
+		t.Fatalf("LoadAll error = %v", err)
+	}
+}
+
+func TestCloseStopsLoads(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := MustNew(Options[string, int]{})
+		started := make(chan struct{}, 2)
+		blocked := func(ctx context.Context, k string) (int, error) {
+			started <- struct{}{}
+			<-ctx.Done()
+			return 0, ctx.Err()
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		go c.GetOrLoad(ctx, "a", blocked)
+		go c.LoadAll(ctx, []string{"b"}, func(ctx context.Context, k []string) (map[string]int, error) {
+			_, err := blocked(ctx, k[0])
+			return nil, err
+		})
+		<-started
+		<-started
+		cancel() // the waiters leave; the loads keep running
+		synctest.Wait()
+		c.Close() // cancels the loads and waits for their goroutines
+		if _, err := c.GetOrLoad(t.Context(), "c", blocked); !errors.Is(err, ErrClosed) {
+			t.Fatalf("GetOrLoad after Close = %v", err)
+		}
+		if _, err := c.LoadAll(t.Context(), []string{"c"}, nil); !errors.Is(err, ErrClosed) {
+			t.Fatalf("LoadAll after Close = %v", err)
+		}
+		c.Close() // idempotent
+		// synctest.Test fails if any goroutine of the bubble is left.
+	})
+}

@@ -1,0 +1,13 @@
+//go:build race || !(amd64 || 386 || s390x)
+
+package cache
+
+// load returns the node's value under the node's write lock. This variant
+// serves the race detector (which cannot see the seqlock's ordering) and
+// platforms that may reorder loads.
+func (n *node[K, V]) load() V {
+	n.lock()
+	v := n.value
+	n.unlock()
+	return v
+}
