@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -67,6 +68,9 @@ type Server struct {
 
 	state atomic.Int32
 	addr  atomic.Pointer[net.Addr]
+
+	mu       sync.Mutex
+	newConns map[net.Conn]time.Time // accepted, no request read yet
 }
 
 const (
@@ -143,6 +147,7 @@ func (s *Server) Run(ctx context.Context) error {
 		MaxHeaderBytes:    orDefault(s.MaxHeaderBytes, DefaultMaxHeaderBytes),
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		ConnState:         s.trackNew,
 	}
 	served := make(chan error, 1)
 	go func() {
@@ -174,6 +179,8 @@ func (s *Server) Run(ctx context.Context) error {
 	grace := orDefault(s.ShutdownTimeout, DefaultShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
 	defer cancel()
+	stopReaper := s.reapSilentConns(silentConnAge)
+	defer stopReaper()
 	if err := hs.Shutdown(sctx); err != nil {
 		hs.Close()
 		<-served
@@ -184,6 +191,52 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	log.LogAttrs(ctx, slog.LevelInfo, "httpserver: stopped")
 	return nil
+}
+
+// silentConnAge is how long a connection may stay silent (accepted, no
+// request) during shutdown before Run closes it. net/http waits 5 seconds for
+// such connections, which clients' spare dials leave behind; a client that
+// sends its request within this time is served.
+const silentConnAge = 500 * time.Millisecond
+
+func (s *Server) trackNew(c net.Conn, state http.ConnState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if state == http.StateNew {
+		if s.newConns == nil {
+			s.newConns = make(map[net.Conn]time.Time)
+		}
+		s.newConns[c] = time.Now()
+		return
+	}
+	delete(s.newConns, c)
+}
+
+// reapSilentConns closes, until stopped, connections that have been silent
+// for longer than age.
+func (s *Server) reapSilentConns(age time.Duration) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		tick := time.NewTicker(age / 5)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			s.mu.Lock()
+			for c, since := range s.newConns {
+				if time.Since(since) >= age {
+					c.Close()
+					delete(s.newConns, c)
+				}
+			}
+			s.mu.Unlock()
+		}
+	})
+	return func() { close(done); wg.Wait() }
 }
 
 // Healthz returns the liveness handler: 200 "ok" while the process runs.

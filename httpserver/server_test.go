@@ -261,3 +261,30 @@ func TestServerLoadDuringShutdown(t *testing.T) {
 		t.Fatalf("only %d requests succeeded", ok.Load())
 	}
 }
+
+// TestServerClosesSilentConnections: a connection that never sends a request
+// (a client's spare dial) does not hold up shutdown for net/http's 5 seconds.
+func TestServerClosesSilentConnections(t *testing.T) {
+	log, _ := newLogger()
+	s := &Server{Listener: listen(t), Logger: log, Handler: http.NotFoundHandler()}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	conn, err := net.Dial("tcp", s.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// Make sure the server accepted it: a request on another connection.
+	if code, _ := get(t, &http.Client{}, "http://"+s.Listener.Addr().String()+"/"); code != 404 {
+		t.Fatalf("status %d", code)
+	}
+	start := time.Now()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("shutdown took %v with a silent connection open", d)
+	}
+}
