@@ -39,6 +39,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"test", "vet and race-test every workspace module (or the named ones)", runTest},
+		{"isolate", "build and test each module alone, as a user importing it by version", runIsolate},
 		{"bench", "run one suite of comparison benchmarks and print benchstat and ratios", runBench},
 	}
 }

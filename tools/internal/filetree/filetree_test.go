@@ -25,3 +25,36 @@ func TestWrite(t *testing.T) {
 		t.Error("Write under a file succeeded")
 	}
 }
+
+func TestCopy(t *testing.T) {
+	src := t.TempDir()
+	if err := Write(src, map[string]string{
+		"go.mod":           "module m\n",
+		"a.go":             "package a\n",
+		"testdata/x.txt":   "x",
+		"sub/go.mod":       "module m/sub\n",
+		"sub/b.go":         "package b\n",
+		".git/HEAD":        "ref",
+		"deep/er/file.txt": "deep",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("a.go", filepath.Join(src, "link.go")); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), "copy")
+	skip := func(rel string) bool { return rel == ".git" || rel == "sub" }
+	if err := Copy(dst, src, skip); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"go.mod", "a.go", "testdata/x.txt", "deep/er/file.txt"} {
+		if _, err := os.Stat(filepath.Join(dst, name)); err != nil {
+			t.Errorf("%s not copied: %v", name, err)
+		}
+	}
+	for _, name := range []string{"sub", ".git", "link.go"} {
+		if _, err := os.Lstat(filepath.Join(dst, name)); err == nil {
+			t.Errorf("%s copied, want skipped", name)
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSignificantDiff(t *testing.T) {
+	const diff = `go: downloading example.com/lib v0.1.0
+diff current/go.mod tidy/go.mod
+--- current/go.mod
++++ tidy/go.mod
+@@ -1,3 +1,5 @@
+ module example.com/app
+ 
+ go 1.26.0
++
++require example.com/lib v0.1.0
+
+diff current/go.sum tidy/go.sum
+--- current/go.sum
++++ tidy/go.sum
+@@ -1,4 +1,2 @@
+-example.com/lib v0.1.0 h1:abc=
+-example.com/lib v0.1.0/go.mod h1:def=
+ golang.org/x/sync v0.25.0 h1:x=
++golang.org/x/text v0.1.0 h1:y=
+`
+	own := func(line string) bool { return strings.HasPrefix(line, "example.com/lib ") }
+	got, n := significantDiff(diff, own)
+	if n != 3 {
+		t.Errorf("changed = %d, want 3 (two go.mod lines, one foreign go.sum line):\n%s", n, got)
+	}
+	if strings.Contains(got, "h1:abc=") || !strings.Contains(got, "+golang.org/x/text") || !strings.Contains(got, "+require example.com/lib") {
+		t.Errorf("filtered diff:\n%s", got)
+	}
+
+	// Only the workspace's own go.sum lines differ: nothing significant,
+	// and the go.sum section disappears.
+	const sumOnly = "diff current/go.sum tidy/go.sum\n--- current/go.sum\n+++ tidy/go.sum\n@@ -1,2 +0,0 @@\n-example.com/lib v0.1.0 h1:abc=\n"
+	if got, n := significantDiff(sumOnly, own); n != 0 || strings.Contains(got, "go.sum") {
+		t.Errorf("significantDiff(sum only) = %q, %d; want nothing", got, n)
+	}
+	// A go.mod line about a sibling always counts.
+	const modOnly = "diff current/go.mod tidy/go.mod\n-require example.com/lib v0.1.0\n"
+	if _, n := significantDiff(modOnly, own); n != 1 {
+		t.Errorf("a removed sibling require counted %d, want 1", n)
+	}
+}
+
+func TestRunIsolate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command on three modules")
+	}
+	const libTest = "package lib\n\nimport \"testing\"\n\nfunc TestAnswer(t *testing.T) {\n\tif Answer != 42 {\n\t\tt.Fatal(Answer)\n\t}\n}\n"
+	root := newWorkspace(t, []string{"lib", "app", "hidden"}, map[string]string{
+		"lib/lib.go":      "package lib\n\nconst Answer = 42\n",
+		"lib/lib_test.go": libTest,
+		// app requires lib by version: fine alone.
+		"app/go.mod":  "module example.com/app\n\ngo 1.26.0\n\nrequire example.com/lib v0.1.0\n",
+		"app/app.go":  "package app\n\nimport \"example.com/lib\"\n\nconst Double = 2 * lib.Answer\n",
+		"app/go.sum":  "example.com/lib v0.1.0 h1:stale/fromanoldrelease=\n",
+		"hidden/h.go": "package hidden\n\nimport \"example.com/lib\"\n\nconst X = lib.Answer\n",
+	})
+	code, stdout, stderr := runWS(t, root, "isolate")
+	if code != exitFail {
+		t.Errorf("exit %d, want %d; stderr: %s", code, exitFail, stderr)
+	}
+	if got := lastLine(stdout); got != "2 passed, 1 failed" {
+		t.Errorf("last line %q, want %q\n%s", got, "2 passed, 1 failed", stdout)
+	}
+	if !strings.Contains(stdout, "=== hidden: FAIL in tidy") || !strings.Contains(stdout, "+require example.com/lib v0.1.0") {
+		t.Errorf("the hidden workspace dependency is not reported:\n%s", stdout)
+	}
+	if !strings.Contains(stdout, "example.com/lib@v0.1.0") {
+		t.Errorf("the proxy does not list lib@v0.1.0:\n%s", stdout)
+	}
+
+	code, stdout, _ = runWS(t, root, "isolate", "app", "lib")
+	if code != exitOK || lastLine(stdout) != "2 passed, 0 failed" {
+		t.Errorf("ws isolate app lib: exit %d\n%s", code, stdout)
+	}
+}
