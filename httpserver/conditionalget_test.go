@@ -44,13 +44,7 @@ func TestConditionalGET(t *testing.T) {
 	mustNoErr(t, rt)
 
 	do := func(method, path string, hdr ...string) *httptest.ResponseRecorder {
-		req := httptest.NewRequest(method, path, nil)
-		for i := 0; i+1 < len(hdr); i += 2 {
-			req.Header.Set(hdr[i], hdr[i+1])
-		}
-		rec := httptest.NewRecorder()
-		rt.ServeHTTP(rec, req)
-		return rec
+		return serve(rt, method, path, hdr...)
 	}
 	first := do("GET", "/page")
 	etag := first.Header().Get("Etag")

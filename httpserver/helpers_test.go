@@ -2,8 +2,12 @@ package httpserver
 
 import (
 	"bytes"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -50,4 +54,23 @@ func mustNoErr(t *testing.T, rt *Router) {
 	if err := rt.Err(); err != nil {
 		t.Fatalf("router errors: %v", err)
 	}
+}
+
+func osDirFS(t *testing.T, dir, name, content string) fs.FS {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return os.DirFS(dir)
+}
+
+// serve runs one request through h; hdr lists header names and values.
+func serve(h http.Handler, method, path string, hdr ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, nil)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
 }
