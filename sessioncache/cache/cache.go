@@ -157,7 +157,10 @@ func (c *Cache[K, V]) live(n *node[K, V]) bool {
 // recordRead tells the policy about a read, if it cares.
 func (c *Cache[K, V]) recordRead(st *readStripe[K, V], n *node[K, V]) {
 	if c.bounded && !st.offer(n) {
+		// The stripe is full: apply it, then record this read after all;
+		// under contention the second offer may still lose the record.
 		c.tryMaintenance()
+		st.offer(n)
 	}
 }
 

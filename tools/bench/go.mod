@@ -24,6 +24,7 @@ require (
 )
 
 require (
+	github.com/hashicorp/golang-lru/arc/v2 v2.0.7
 	github.com/serverdev/stdweb/cookies v0.1.0
 	github.com/serverdev/stdweb/httpserver v0.1.0
 	github.com/serverdev/stdweb/sessioncache v0.1.0
