@@ -170,6 +170,11 @@ var differentialHeaders = []string{
 
 func checkAgainstNetHTTP(t *testing.T, header string) {
 	t.Helper()
+	if strings.ContainsAny(header, "\r\n") {
+		// net/http trims CR and LF too; we trim only SP and HTAB, by
+		// design. A header line from net/http never holds CR or LF.
+		return
+	}
 	want, err := http.ParseCookie(header)
 	if err != nil {
 		return // net/http rejects the whole header; we are lenient there

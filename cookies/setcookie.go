@@ -3,6 +3,7 @@ package cookies
 import (
 	"fmt"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +34,7 @@ const maxAgeSeconds = int(MaxLifetime / time.Second)
 //     c.Quoted is set. Name and value together are at most 4096 bytes.
 //   - Path, when set, starts with '/', has no control bytes or ';' and
 //     does not end with a space (user agents would trim it);
-//     Domain, when set, is a host name. Each is at most 1024 bytes.
+//     Domain, when set, is a host name or an IPv4 address. Each is at most 1024 bytes.
 //     These checks make attribute injection impossible (CVE-2024-47764).
 //   - MaxAge > 0 and Expires are capped at 400 days from now (MaxLifetime),
 //     the limit RFC 6265bis user agents apply, so the header says what the
@@ -46,7 +47,7 @@ const maxAgeSeconds = int(MaxLifetime / time.Second)
 //   - Unparsed attributes are not written, so a cookie carrying them is an
 //     error rather than being shortened silently.
 func Format(c *http.Cookie) (string, error) {
-	return format(c, time.Now())
+	return format(c, time.Time{})
 }
 
 // Validate reports whether c can be written, by the rules of Format.
@@ -91,6 +92,8 @@ func Expired(c *http.Cookie) *http.Cookie {
 	}
 }
 
+// format is Format with the clock as a parameter; a zero now means
+// time.Now, read only when c has an Expires to cap.
 func format(c *http.Cookie, now time.Time) (string, error) {
 	if err := validate(c); err != nil {
 		return "", err
@@ -116,6 +119,9 @@ func format(c *http.Cookie, now time.Time) (string, error) {
 	}
 	if !c.Expires.IsZero() {
 		exp := c.Expires
+		if now.IsZero() {
+			now = time.Now()
+		}
 		if limit := now.Add(MaxLifetime); exp.After(limit) {
 			exp = limit
 		}
@@ -124,8 +130,9 @@ func format(c *http.Cookie, now time.Time) (string, error) {
 	}
 	switch {
 	case c.MaxAge > 0:
+		var digits [20]byte
 		b.WriteString("; Max-Age=")
-		b.WriteString(strconv.Itoa(min(c.MaxAge, maxAgeSeconds)))
+		b.Write(strconv.AppendInt(digits[:0], int64(min(c.MaxAge, maxAgeSeconds)), 10))
 	case c.MaxAge < 0:
 		b.WriteString("; Max-Age=0")
 	}
@@ -230,10 +237,18 @@ func validateDomain(c *http.Cookie) error {
 	if len(host) > 253 {
 		return fmt.Errorf("%w: cookie %q: Domain %q is longer than 253 bytes", ErrInvalidAttribute, c.Name, d)
 	}
+	if ip, err := netip.ParseAddr(host); err == nil && ip.Is4() {
+		return nil
+	}
+	letter := false
 	for label := range strings.SplitSeq(host, ".") {
 		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
 			return fmt.Errorf("%w: cookie %q: Domain %q is not a host name", ErrInvalidAttribute, c.Name, d)
 		}
+		letter = letter || strings.ContainsFunc(label, func(r rune) bool { return 'a' <= r|0x20 && r|0x20 <= 'z' })
+	}
+	if !letter {
+		return fmt.Errorf("%w: cookie %q: Domain %q is neither a host name nor an IPv4 address", ErrInvalidAttribute, c.Name, d)
 	}
 	return nil
 }
