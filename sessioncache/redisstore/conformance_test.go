@@ -5,30 +5,31 @@ import (
 
 	"github.com/serverdev/stdweb/sessioncache"
 	"github.com/serverdev/stdweb/sessioncache/redisstore"
-	"github.com/serverdev/stdweb/sessioncache/redisstore/redistest"
 	"github.com/serverdev/stdweb/sessioncache/storetest"
 )
 
 func TestConformanceStandalone(t *testing.T) {
+	t.Parallel()
 	srv := standalone(t)
 	client := newClient(t, srv.Addr())
 	storetest.Run(t, func(t *testing.T) sessioncache.Store {
-		return redisstore.New(client, redisstore.Options{})
+		return redisstore.New(client, testOptions(redisstore.Options{}))
 	})
 }
 
 func TestConformanceCluster(t *testing.T) {
-	cluster := redistest.StartCluster(t, 3)
-	client := newClient(t, cluster.Addrs()...)
+	t.Parallel()
+	client := newClient(t, sharedCluster(t).Addrs()...)
 	storetest.Run(t, func(t *testing.T) sessioncache.Store {
-		return redisstore.New(client, redisstore.Options{Prefix: "conf:"})
+		return redisstore.New(client, testOptions(redisstore.Options{Prefix: "conf:"}))
 	})
 }
 
 func TestConformanceNoCache(t *testing.T) {
+	t.Parallel()
 	srv := standalone(t)
 	client := newClient(t, srv.Addr())
 	storetest.Run(t, func(t *testing.T) sessioncache.Store {
-		return redisstore.New(client, redisstore.Options{CacheTTL: -1})
+		return redisstore.New(client, testOptions(redisstore.Options{CacheTTL: -1}))
 	})
 }

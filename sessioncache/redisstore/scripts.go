@@ -15,11 +15,16 @@ import "github.com/redis/rueidis"
 //	m:ver       version of the last write: the server's clock in µs, kept
 //	            increasing (see readyourwrites.go)
 
-// luaHelpers are Lua helpers: version(k) returns the version for a write of
-// the session hash k, hsetFrom(k, from) stores the field/value pairs
+// luaHelpers are Lua helpers: before(a, b) compares two non-negative
+// decimal strings too long for Lua's doubles (Unix nanoseconds),
+// version(k) returns the version for a write of the session hash k, hsetFrom(k, from) stores the field/value pairs
 // ARGV[from..#ARGV] with HSET in chunks, because unpack cannot spread an
 // unbounded number of arguments.
 const luaHelpers = `
+local function before(a, b)
+  if #a ~= #b then return #a < #b end
+  return a < b
+end
 local function version(k)
   local t = redis.call('TIME')
   local v = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -64,11 +69,18 @@ return {old, v}
 //	ARGV[5]  index expiry to record with a new owner, Unix ms
 //	ARGV[6]  the longest lifetime of a session, ms
 //	ARGV[7]  n, the number of fields to remove
-//	ARGV[8 .. 7+n]  fields to remove
-//	ARGV[8+n ..]    field, value pairs to store
+//	ARGV[8]  the caller's clock, Unix ns: a session whose deadline is not
+//	         after it has expired (its key is only removed at the next ms)
+//	ARGV[9 .. 8+n]  fields to remove
+//	ARGV[9+n ..]    field, value pairs to store
 var applyScript = rueidis.NewLuaScript(luaHelpers + `
 local k = KEYS[1]
-if redis.call('EXISTS', k) == 0 then return nil end
+local dl = redis.call('HGET', k, 'm:deadline')
+if not dl then return nil end
+if not before(ARGV[8], dl) then
+  redis.call('DEL', k)
+  return nil
+end
 local old = redis.call('HGET', k, 'm:user') or ''
 local v = version(k)
 redis.call('HSET', k, 'm:ver', string.format('%d', v))
@@ -79,13 +91,13 @@ if ARGV[1] == '1' then
   end
 end
 local n = tonumber(ARGV[7])
-local i = 8
-while i < 8 + n do
-  local j = math.min(i + 399, 7 + n)
+local i = 9
+while i < 9 + n do
+  local j = math.min(i + 399, 8 + n)
   redis.call('HDEL', k, unpack(ARGV, i, j))
   i = j + 1
 end
-hsetFrom(k, 8 + n)
+hsetFrom(k, 9 + n)
 local user = old
 local refresh = 0
 if ARGV[2] ~= '' then

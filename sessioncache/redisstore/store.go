@@ -195,7 +195,7 @@ func (s *Store) Apply(ctx context.Context, id string, d sessioncache.Delta) erro
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
 	now := time.Now()
-	args := make([]string, 7, 7+len(d.Remove)+2*len(d.Set))
+	args := make([]string, 8, 8+len(d.Remove)+2*len(d.Set))
 	args[0] = "0"
 	if d.Clear {
 		args[0] = "1"
@@ -211,6 +211,7 @@ func (s *Store) Apply(ctx context.Context, id string, d sessioncache.Delta) erro
 	}
 	args[5] = strconv.FormatInt(s.opts.MaxLifetime.Milliseconds(), 10)
 	args[6] = strconv.Itoa(len(d.Remove))
+	args[7] = strconv.FormatInt(now.UnixNano(), 10)
 	for _, name := range d.Remove {
 		args = append(args, valuePrefix+name)
 	}

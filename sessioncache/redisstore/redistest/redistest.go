@@ -63,37 +63,61 @@ type Options struct {
 
 // Server is a running redis-server process.
 type Server struct {
-	tb     testing.TB
-	bin    string
-	cli    string
-	port   int
-	dir    string
-	args   []string
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	exited chan struct{}
+	bin     string
+	cli     string
+	port    int
+	dir     string
+	tempDir bool // dir was made by NewServer and is removed by Close
+	args    []string
+	mu      sync.Mutex
+	cmd     *exec.Cmd
+	exited  chan struct{}
 }
 
 // Start starts a standalone redis-server on a free loopback port and stops it
-// when tb ends.
+// when tb ends. It skips or fails tb as Require does when redis-server is
+// missing.
 func Start(tb testing.TB, opts Options) *Server {
 	tb.Helper()
-	return start(tb, opts, nil)
+	Require(tb)
+	s, err := newServer(tb.TempDir(), opts)
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	tb.Cleanup(s.Kill)
+	return s
 }
 
-func start(tb testing.TB, opts Options, extra []string) *Server {
-	tb.Helper()
-	bin, cli := Require(tb)
-	dir := tb.TempDir()
+// NewServer starts a standalone redis-server on a free loopback port in a
+// new temporary directory. The caller stops it with Close.
+func NewServer(opts Options) (*Server, error) {
+	dir, err := os.MkdirTemp("", "redistest-")
+	if err != nil {
+		return nil, err
+	}
+	s, err := newServer(dir, opts)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	s.tempDir = true
+	return s, nil
+}
+
+func newServer(dir string, opts Options) (*Server, error) {
+	bin, err1 := exec.LookPath("redis-server")
+	cli, err2 := exec.LookPath("redis-cli")
+	err := errors.Join(err1, err2)
+	if err != nil {
+		return nil, err
+	}
 	args := []string{"--bind", "127.0.0.1", "--save", "", "--dir", dir, "--daemonize", "no",
 		"--logfile", filepath.Join(dir, "redis.log")}
 	if opts.AppendOnly {
 		args = append(args, "--appendonly", "yes", "--appendfsync", "always")
 	}
-	args = append(args, extra...)
 	args = append(args, opts.Args...)
-	s := &Server{tb: tb, bin: bin, cli: cli, dir: dir, args: args}
-	var err error
+	s := &Server{bin: bin, cli: cli, dir: dir, args: args}
 	for range 5 { // a free port may be taken by someone else before we bind it
 		s.port, err = freePort()
 		if err != nil {
@@ -104,10 +128,9 @@ func start(tb testing.TB, opts Options, extra []string) *Server {
 		}
 	}
 	if err != nil {
-		tb.Fatalf("redistest: start redis-server: %v", err)
+		return nil, fmt.Errorf("start redis-server: %w", err)
 	}
-	tb.Cleanup(s.Kill)
-	return s
+	return s, nil
 }
 
 // freePort returns a loopback port that is free now and whose cluster bus
@@ -194,24 +217,35 @@ func (s *Server) Kill() {
 	<-exited
 }
 
+// Close kills the server and removes its directory if NewServer made it.
+func (s *Server) Close() {
+	s.Kill()
+	if s.tempDir {
+		os.RemoveAll(s.dir)
+	}
+}
+
 // Restart starts the server again on the same port, in the same directory
 // and with the same arguments (so an append-only file is replayed). The
 // server must have been killed first.
-func (s *Server) Restart() {
-	s.tb.Helper()
+func (s *Server) Restart() error {
 	var err error
 	for range 50 { // the port can stay busy for a moment after a kill
 		if err = s.launch(); err == nil {
-			return
+			return nil
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	s.tb.Fatalf("redistest: restart redis-server on port %d: %v", s.port, err)
+	return fmt.Errorf("redistest: restart redis-server on port %d: %w", s.port, err)
 }
 
 // CLI runs redis-cli against the server with args and returns its output.
 func (s *Server) CLI(args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	return s.cliTimeout(10*time.Second, args...)
+}
+
+func (s *Server) cliTimeout(d time.Duration, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	full := append([]string{"-h", "127.0.0.1", "-p", strconv.Itoa(s.port)}, args...)
 	out, err := exec.CommandContext(ctx, s.cli, full...).CombinedOutput()
@@ -271,26 +305,43 @@ type Cluster struct {
 // StartCluster starts n redis-server processes in cluster mode, joins them
 // with redis-cli --cluster create (every master owns a share of the slots, no
 // replicas) and waits until every node reports cluster_state:ok. n must be
-// at least 3.
-func StartCluster(tb testing.TB, n int) *Cluster {
+// at least 3. opts apply to every node. The cluster stops when tb ends.
+func StartCluster(tb testing.TB, n int, opts Options) *Cluster {
 	tb.Helper()
+	Require(tb)
+	c, err := NewCluster(n, opts)
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	tb.Cleanup(c.Close)
+	return c
+}
+
+// NewCluster is StartCluster for callers without a testing.TB, such as
+// TestMain. The caller stops the cluster with Close.
+func NewCluster(n int, opts Options) (*Cluster, error) {
 	if n < 3 {
-		tb.Fatalf("redistest: a cluster needs at least 3 masters, got %d", n)
+		return nil, fmt.Errorf("a cluster needs at least 3 masters, got %d", n)
 	}
 	c := &Cluster{}
 	addrs := make([]string, n)
 	for i := range n {
-		s := start(tb, Options{}, []string{"--cluster-enabled", "yes",
-			"--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"})
+		s, err := NewServer(Options{AppendOnly: opts.AppendOnly, Args: append([]string{"--cluster-enabled", "yes",
+			"--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"}, opts.Args...)})
+		if err != nil {
+			c.Close()
+			return nil, err
+		}
 		c.Nodes = append(c.Nodes, s)
 		addrs[i] = s.Addr()
 	}
 	args := append([]string{"--cluster", "create"}, addrs...)
 	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
-	if out, err := c.Nodes[0].CLI(args...); err != nil {
-		tb.Fatalf("redistest: create cluster: %v\n%s", err, out)
+	if out, err := c.Nodes[0].cliTimeout(2*startTimeout, args...); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("create cluster: %w\n%s", err, out)
 	}
-	deadline := time.Now().Add(startTimeout)
+	deadline := time.Now().Add(2 * startTimeout)
 	for _, s := range c.Nodes {
 		for {
 			out, err := s.CLI("CLUSTER", "INFO")
@@ -298,12 +349,20 @@ func StartCluster(tb testing.TB, n int) *Cluster {
 				break
 			}
 			if time.Now().After(deadline) {
-				tb.Fatalf("redistest: cluster not ok after %v: %s", startTimeout, out)
+				c.Close()
+				return nil, fmt.Errorf("cluster not ok after %v: %s", 2*startTimeout, out)
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
-	return c
+	return c, nil
+}
+
+// Close stops every node and removes their directories.
+func (c *Cluster) Close() {
+	for _, s := range c.Nodes {
+		s.Close()
+	}
 }
 
 // Addrs returns the host:port of every node.
