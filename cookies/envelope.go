@@ -62,7 +62,14 @@ func expiryFrom(maxAge time.Duration) int64 {
 	if maxAge <= 0 {
 		maxAge = DefaultMaxAge
 	}
-	return time.Now().Add(maxAge).Unix()
+	// Round up to the next second, so a value never expires before its
+	// MaxAge has passed.
+	t := time.Now().Add(maxAge)
+	exp := t.Unix()
+	if t.Nanosecond() != 0 {
+		exp++
+	}
+	return exp
 }
 
 // checkName reports whether name can be a cookie name.
@@ -88,30 +95,35 @@ func checkSize(kind, name string, n, overhead int) error {
 		ErrTooLarge, kind, name, total, total-MaxNameValueBytes, MaxNameValueBytes, n, max(fit, 0))
 }
 
-// decodeText decodes a signed or sealed value's text into a new buffer
-// with room for extra bytes after it. It rejects text longer than any
-// cookie, anything outside the base64url alphabet (including the line
-// breaks the base64 package would skip), and values shorter than
-// overhead or of another version.
-func decodeText(text string, version byte, overhead, extra int) (raw, spare []byte, err error) {
+// decodeText decodes a signed or sealed value's text into a working
+// buffer from r, with room for extra bytes after it; the caller returns
+// the buffer with r.putScratch. It rejects text longer than any cookie,
+// anything outside the base64url alphabet (including the line breaks the
+// base64 package would skip), and values shorter than overhead or of
+// another version.
+func decodeText(r *KeyRing, text string, version byte, overhead, extra int) (scratch *[]byte, raw, spare []byte, err error) {
 	if len(text) > MaxNameValueBytes {
-		return nil, nil, fmt.Errorf("%w: %d bytes is longer than any cookie", ErrMalformed, len(text))
+		return nil, nil, nil, fmt.Errorf("%w: %d bytes is longer than any cookie", ErrMalformed, len(text))
 	}
 	rawCap := b64.DecodedLen(len(text))
-	buf := make([]byte, rawCap+extra+len(text))
+	scratch = r.getScratch(rawCap + extra + len(text))
+	buf := *scratch
 	src := buf[rawCap+extra:]
 	copy(src, text)
 	n, err := b64.Decode(buf[:rawCap], src)
-	if err != nil || b64.EncodedLen(n) != len(text) {
-		return nil, nil, fmt.Errorf("%w: not base64url text", ErrMalformed)
+	switch {
+	case err != nil || b64.EncodedLen(n) != len(text):
+		err = fmt.Errorf("%w: not base64url text", ErrMalformed)
+	case n < overhead:
+		err = fmt.Errorf("%w: %d bytes is shorter than the %d-byte minimum", ErrMalformed, n, overhead)
+	case buf[0] != version:
+		err = fmt.Errorf("%w: version %d, want %d", ErrMalformed, buf[0], version)
 	}
-	if n < overhead {
-		return nil, nil, fmt.Errorf("%w: %d bytes is shorter than the %d-byte minimum", ErrMalformed, n, overhead)
+	if err != nil {
+		r.putScratch(scratch)
+		return nil, nil, nil, err
 	}
-	if buf[0] != version {
-		return nil, nil, fmt.Errorf("%w: version %d, want %d", ErrMalformed, buf[0], version)
-	}
-	return buf[:n], buf[rawCap : rawCap+extra], nil
+	return scratch, buf[:n], buf[rawCap : rawCap+extra], nil
 }
 
 func keyID(raw []byte) uint32 { return binary.BigEndian.Uint32(raw[1:5]) }

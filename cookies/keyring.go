@@ -32,7 +32,32 @@ const (
 // verification looks up the one key that made it instead of trying each.
 // A KeyRing is immutable and safe for concurrent use.
 type KeyRing struct {
-	keys []*ringKey
+	keys    []*ringKey
+	scratch sync.Pool // of *[]byte: working buffers of Sign, Verify, Seal and Open
+}
+
+// maxPooledScratch is the largest working buffer kept for reuse: enough
+// for any cookie-sized value, its binding and its text.
+const maxPooledScratch = 3 * MaxNameValueBytes
+
+// getScratch returns a working buffer of n bytes, reused when possible.
+func (r *KeyRing) getScratch(n int) *[]byte {
+	if p, ok := r.scratch.Get().(*[]byte); ok && cap(*p) >= n {
+		*p = (*p)[:n]
+		return p
+	}
+	b := make([]byte, n)
+	return &b
+}
+
+// putScratch clears a working buffer, which held values and keys'
+// output, and keeps it for reuse.
+func (r *KeyRing) putScratch(p *[]byte) {
+	if cap(*p) > maxPooledScratch {
+		return
+	}
+	clear(*p)
+	r.scratch.Put(p)
 }
 
 type ringKey struct {

@@ -194,6 +194,26 @@ func TestExpiry(t *testing.T) {
 	}
 }
 
+// TestExpiryRoundsUp checks that a value never expires before its MaxAge,
+// though expiry is stored in whole seconds.
+func TestExpiryRoundsUp(t *testing.T) {
+	for _, p := range protectors {
+		synctest.Test(t, func(t *testing.T) {
+			ring := mustRing(t, secretA)
+			time.Sleep(500 * time.Millisecond)
+			text, _ := p.protect(ring, time.Second, "sid", []byte("v"))
+			time.Sleep(999 * time.Millisecond)
+			if _, err := p.recover(ring, "sid", text); err != nil {
+				t.Errorf("%s: expired before its MaxAge: %v", p.name, err)
+			}
+			time.Sleep(time.Second)
+			if _, err := p.recover(ring, "sid", text); !errors.Is(err, ErrExpired) {
+				t.Errorf("%s: err = %v, want ErrExpired", p.name, err)
+			}
+		})
+	}
+}
+
 func TestKeyRotation(t *testing.T) {
 	old := mustRing(t, secretA)
 	rotating := mustRing(t, secretB, secretA)

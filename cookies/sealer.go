@@ -1,6 +1,7 @@
 package cookies
 
 import (
+	"bytes"
 	"crypto/rand"
 	"fmt"
 	"time"
@@ -16,8 +17,8 @@ import (
 type Sealer struct {
 	// Keys seals with its first key and opens with any of them.
 	Keys *KeyRing
-	// MaxAge is how long a sealed value stays valid. Zero means
-	// DefaultMaxAge.
+	// MaxAge is how long a sealed value stays valid, counted in whole
+	// seconds (rounded up). Zero or negative means DefaultMaxAge.
 	MaxAge time.Duration
 	// Codec encodes the typed values of Encode and Decode. Nil means
 	// JSONCodec.
@@ -41,7 +42,9 @@ func (s *Sealer) Seal(name string, value []byte) (string, error) {
 	rawLen := sealedOverhead + len(value)
 	bl := bindingLen(name)
 	// One buffer: raw value | binding | text.
-	buf := make([]byte, rawLen+bl+b64.EncodedLen(rawLen))
+	scratch := s.Keys.getScratch(rawLen + bl + b64.EncodedLen(rawLen))
+	defer s.Keys.putScratch(scratch)
+	buf := *scratch
 	raw, binding, text := buf[:rawLen], buf[rawLen:rawLen+bl], buf[rawLen+bl:]
 	putHeader(raw, versionSealed, k.id, expiryFrom(s.MaxAge))
 	nonce := raw[headerLen : headerLen+nonceLen]
@@ -66,10 +69,11 @@ func (s *Sealer) Open(name, text string) ([]byte, error) {
 	if err := checkName(name); err != nil {
 		return nil, err
 	}
-	raw, spare, err := decodeText(text, versionSealed, sealedOverhead, bindingLen(name))
+	scratch, raw, spare, err := decodeText(s.Keys, text, versionSealed, sealedOverhead, bindingLen(name))
 	if err != nil {
 		return nil, err
 	}
+	defer s.Keys.putScratch(scratch)
 	k := s.Keys.lookup(keyID(raw))
 	if k == nil {
 		return nil, fmt.Errorf("%w: key ID %08x is not in the key ring", ErrDecrypt, keyID(raw))
@@ -84,7 +88,7 @@ func (s *Sealer) Open(name, text string) ([]byte, error) {
 	if err := checkExpiry(raw); err != nil {
 		return nil, err
 	}
-	return value, nil
+	return bytes.Clone(value), nil
 }
 
 // Encode marshals v with the Sealer's codec and seals it for the cookie

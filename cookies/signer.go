@@ -1,6 +1,7 @@
 package cookies
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"fmt"
 	"time"
@@ -15,8 +16,8 @@ import (
 type Signer struct {
 	// Keys signs with its first key and verifies with any of them.
 	Keys *KeyRing
-	// MaxAge is how long a signed value stays valid. Zero means
-	// DefaultMaxAge.
+	// MaxAge is how long a signed value stays valid, counted in whole
+	// seconds (rounded up). Zero or negative means DefaultMaxAge.
 	MaxAge time.Duration
 	// Codec encodes the typed values of Encode and Decode. Nil means
 	// JSONCodec.
@@ -40,7 +41,9 @@ func (s *Signer) Sign(name string, value []byte) (string, error) {
 	rawLen := signedOverhead + len(value)
 	bl := bindingLen(name)
 	// One buffer: raw value | binding | text.
-	buf := make([]byte, rawLen+bl+b64.EncodedLen(rawLen))
+	scratch := s.Keys.getScratch(rawLen + bl + b64.EncodedLen(rawLen))
+	defer s.Keys.putScratch(scratch)
+	buf := *scratch
 	raw, binding, text := buf[:rawLen], buf[rawLen:rawLen+bl], buf[rawLen+bl:]
 	putHeader(raw, versionSigned, k.id, expiryFrom(s.MaxAge))
 	body := headerLen + copy(raw[headerLen:], value)
@@ -62,10 +65,11 @@ func (s *Signer) Verify(name, text string) ([]byte, error) {
 	if err := checkName(name); err != nil {
 		return nil, err
 	}
-	raw, spare, err := decodeText(text, versionSigned, signedOverhead, bindingLen(name)+macLen)
+	scratch, raw, spare, err := decodeText(s.Keys, text, versionSigned, signedOverhead, bindingLen(name)+macLen)
 	if err != nil {
 		return nil, err
 	}
+	defer s.Keys.putScratch(scratch)
 	k := s.Keys.lookup(keyID(raw))
 	if k == nil {
 		return nil, fmt.Errorf("%w: key ID %08x is not in the key ring", ErrBadSignature, keyID(raw))
@@ -80,7 +84,7 @@ func (s *Signer) Verify(name, text string) ([]byte, error) {
 	if err := checkExpiry(raw); err != nil {
 		return nil, err
 	}
-	return raw[headerLen:body:body], nil
+	return bytes.Clone(raw[headerLen:body]), nil
 }
 
 // Encode marshals v with the Signer's codec and signs it for the cookie
