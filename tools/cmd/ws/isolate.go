@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -103,18 +102,10 @@ type isolation struct {
 func newIsolation(ws *workspace.Workspace, tmp string) (*isolation, error) {
 	iso := &isolation{ws: ws, tmp: tmp, prefix: pathPrefix(ws)}
 	var served []modproxy.Module
-	for _, m := range ws.Modules {
-		for _, req := range m.Mod.Require {
-			sib, ok := ws.ByPath(req.Mod.Path)
-			if !ok {
-				continue
-			}
-			pm := modproxy.Module{Path: sib.Path, Version: req.Mod.Version, Dir: sib.Dir}
-			if !slices.Contains(served, pm) {
-				served = append(served, pm)
-				iso.served = append(iso.served, sib.Path+"@"+req.Mod.Version)
-			}
-		}
+	for _, v := range ws.SiblingRequires() {
+		sib, _ := ws.ByPath(v.Path)
+		served = append(served, modproxy.Module{Path: v.Path, Version: v.Version, Dir: sib.Dir})
+		iso.served = append(iso.served, v.String())
 	}
 	proxyDir := filepath.Join(tmp, "proxy")
 	sums, err := modproxy.Write(proxyDir, served, time.Now())
