@@ -192,3 +192,35 @@ func checkAgainstNetHTTP(t *testing.T, header string) {
 		}
 	}
 }
+
+// TestParseHostile feeds headers at the byte limit made to cost the most:
+// the work stays linear and the memory bounded by MaxPairs.
+func TestParseHostile(t *testing.T) {
+	size := DefaultMaxBytes
+	tests := []struct {
+		name    string
+		header  string
+		wantErr error
+	}{
+		{"only separators", strings.Repeat(";", size), nil},
+		{"only malformed pairs", strings.Repeat("x;", size/2), nil},
+		{"too many pairs", strings.Repeat("a=1;", size/4), ErrTooMany},
+		{"one huge value", "a=" + strings.Repeat("v", size-2), nil},
+		{"spaces", strings.Repeat(" \t", size/2), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pairs, err := Parse(tt.header)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if cap(pairs) > DefaultMaxPairs {
+				t.Errorf("capacity %d exceeds the pair limit", cap(pairs))
+			}
+			r := requestWithCookies(tt.header)
+			if _, err := Get(r, "missing"); err == nil {
+				t.Error("Get found a cookie that is not there")
+			}
+		})
+	}
+}
