@@ -33,8 +33,15 @@ type Cache[K comparable, V any] struct {
 	timed      bool // some option needs the time on every write
 	bounded    bool
 
+	// recordReads turns on once the cache is half full, as in Caffeine:
+	// until then nothing is evicted and the frequency sketch does not
+	// exist, so reads skip the read buffer.
+	recordReads atomic.Bool
+
+	_            [cacheLine]byte // keep writers' counters off the read-mostly fields
 	pendingCount atomic.Int64
 	dirty        atomic.Uint64 // shards with pending tasks
+	_            [cacheLine]byte
 
 	evictMu  sync.Mutex
 	policy   policy[K, V]
@@ -156,7 +163,7 @@ func (c *Cache[K, V]) live(n *node[K, V]) bool {
 
 // recordRead tells the policy about a read, if it cares.
 func (c *Cache[K, V]) recordRead(st *readStripe[K, V], n *node[K, V]) {
-	if c.bounded && !st.offer(n) {
+	if c.recordReads.Load() && !st.offer(n) {
 		// The stripe is full: apply it, then record this read after all;
 		// under contention the second offer may still lose the record.
 		c.tryMaintenance()
@@ -467,7 +474,7 @@ func (c *Cache[K, V]) tryMaintenance() {
 }
 
 func (c *Cache[K, V]) maintainLocked() {
-	if c.bounded {
+	if c.recordReads.Load() {
 		for i := range c.reads.stripes {
 			c.reads.stripes[i].drain(c.onAccess)
 		}
@@ -479,6 +486,9 @@ func (c *Cache[K, V]) maintainLocked() {
 	if c.bounded {
 		c.evictEntries()
 		c.climb()
+		if !c.recordReads.Load() && c.policy.sketch.table != nil {
+			c.recordReads.Store(true)
+		}
 	}
 }
 

@@ -44,6 +44,7 @@ type config struct {
 	capacities []int
 	policies   []string
 	threads    int
+	runs       int
 	svgDir     string
 }
 
@@ -56,6 +57,7 @@ func run(args []string, out io.Writer) error {
 	fs.StringVar(&capList, "capacities", "", "comma-separated capacities, overriding each trace's own")
 	fs.StringVar(&policyList, "policies", "ours,otter,ristretto,lru,arc,optimal", "comma-separated `policies`")
 	fs.IntVar(&cfg.threads, "threads", 1, "goroutines sharing each replay; above 1 also replays single-threaded to show the loss")
+	fs.IntVar(&cfg.runs, "runs", 1, "replays to average for each randomized policy and capacity (caches seed their hashes at random)")
 	fs.StringVar(&cfg.svgDir, "svg", "", "directory for the SVG charts (default sessioncache/cache/charts; \"-\" for none)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -76,8 +78,8 @@ func run(args []string, out io.Writer) error {
 			cfg.capacities = append(cfg.capacities, n)
 		}
 	}
-	if cfg.threads < 1 {
-		return errors.New("-threads must be at least 1")
+	if cfg.threads < 1 || cfg.runs < 1 {
+		return errors.New("-threads and -runs must be at least 1")
 	}
 	root, err := repoRoot()
 	if cfg.traces == "" || cfg.svgDir == "" {
@@ -150,23 +152,29 @@ func replayWorkload(cfg config, w workload, out io.Writer) error {
 		}
 		res.policies = append(res.policies, name)
 		for _, capacity := range caps {
-			var hits int
+			var hits, single int
+			runs := cfg.runs
 			switch {
 			case p.new == nil:
 				if next == nil {
 					next = nextUses(keys)
 				}
-				hits = belady(keys, next, capacity)
+				hits, runs = belady(keys, next, capacity), 1
 			case cfg.threads > 1:
-				hits = replayConcurrent(p.new(capacity), keys, cfg.threads)
-				res.single[name] = append(res.single[name], ratio(replay(p.new(capacity), keys), len(keys)))
+				for range runs {
+					hits += replayConcurrent(p.new(capacity), keys, cfg.threads)
+					single += replay(p.new(capacity), keys)
+				}
+				res.single[name] = append(res.single[name], ratio(single, runs*len(keys)))
 			default:
-				hits = replay(p.new(capacity), keys)
+				for range runs {
+					hits += replay(p.new(capacity), keys)
+				}
 			}
-			res.ratio[name] = append(res.ratio[name], ratio(hits, len(keys)))
+			res.ratio[name] = append(res.ratio[name], ratio(hits, runs*len(keys)))
 		}
 	}
-	printTable(out, res, cfg.threads)
+	printTable(out, res, cfg.threads, cfg.runs)
 	if cfg.svgDir != "-" && cfg.threads == 1 {
 		if err := os.MkdirAll(cfg.svgDir, 0o755); err != nil {
 			return err
@@ -228,10 +236,13 @@ func replayConcurrent(c simCache, keys []uint64, threads int) int {
 	return int(hits.Load())
 }
 
-func printTable(out io.Writer, r result, threads int) {
+func printTable(out io.Writer, r result, threads, runs int) {
 	mode := "single goroutine"
+	if runs > 1 {
+		mode += fmt.Sprintf(", mean of %d runs", runs)
+	}
 	if threads > 1 {
-		mode = fmt.Sprintf("%d goroutines (loss vs single goroutine in parentheses)", threads)
+		mode = fmt.Sprintf("%d goroutines (change vs single goroutine in parentheses)", threads)
 	}
 	fmt.Fprintf(out, "trace %s: %d accesses, hit ratio %%, %s\n", r.trace, r.accesses, mode)
 	fmt.Fprintf(out, "%10s", "capacity")

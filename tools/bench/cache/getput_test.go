@@ -1,0 +1,156 @@
+package cachebench
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand"
+	"testing"
+	"time"
+
+	theine "github.com/Yiling-J/theine-go"
+	"github.com/dgraph-io/ristretto/v2"
+	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/jellydator/ttlcache/v3"
+	"github.com/maypok86/otter/v2"
+
+	"github.com/serverdev/stdweb/sessioncache/cache"
+)
+
+// The shape of Caffeine's GetPutBenchmark: 2^15 keys drawn from a scrambled
+// Zipfian distribution (theta 0.99) over a third as many items, a cache
+// that holds them all, prepopulated; each goroutine walks the key array
+// from a random offset.
+const (
+	size     = 1 << 15
+	mask     = size - 1
+	items    = size / 3
+	capacity = 2 * size
+)
+
+var keys = func() []uint64 {
+	z := newZipfian(items, 0.99, 7)
+	ks := make([]uint64, size)
+	for i := range ks {
+		h := fnv.New64a()
+		v := z.next()
+		h.Write([]byte{byte(v), byte(v >> 8), byte(v >> 16), byte(v >> 24)})
+		ks[i] = h.Sum64() % items
+	}
+	return ks
+}()
+
+// impl is a cache under test.
+type impl struct {
+	name string
+	new  func(capacity int) (get func(uint64) bool, set func(uint64, uint64), close func())
+}
+
+var impls = []impl{
+	{"ours", func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
+		c := cache.MustNew(cache.Options[uint64, uint64]{MaximumSize: n})
+		return func(k uint64) bool { _, ok := c.Get(k); return ok }, c.Set, c.Close
+	}},
+	{"otter", func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
+		c := otter.Must(&otter.Options[uint64, uint64]{MaximumSize: n})
+		return func(k uint64) bool { _, ok := c.GetIfPresent(k); return ok },
+			func(k, v uint64) { c.Set(k, v) }, func() { c.StopAllGoroutines() }
+	}},
+	{"ristretto", func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
+		c, err := ristretto.NewCache(&ristretto.Config[uint64, uint64]{
+			NumCounters: int64(n) * 10, MaxCost: int64(n), BufferItems: 64, IgnoreInternalCost: true,
+		})
+		if err != nil {
+			panic(err)
+		}
+		return func(k uint64) bool { _, ok := c.Get(k); return ok },
+			func(k, v uint64) { c.Set(k, v, 1) }, c.Close
+	}},
+	{"golanglru", func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
+		c, err := lru.New[uint64, uint64](n)
+		if err != nil {
+			panic(err)
+		}
+		return func(k uint64) bool { _, ok := c.Get(k); return ok },
+			func(k, v uint64) { c.Add(k, v) }, func() {}
+	}},
+	{"theine", func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
+		c, err := theine.NewBuilder[uint64, uint64](int64(n)).Build()
+		if err != nil {
+			panic(err)
+		}
+		return func(k uint64) bool { _, ok := c.Get(k); return ok },
+			func(k, v uint64) { c.Set(k, v, 1) }, c.Close
+	}},
+	{"ttlcache", func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
+		c := ttlcache.New(ttlcache.WithCapacity[uint64, uint64](uint64(n)))
+		return func(k uint64) bool { return c.Get(k) != nil },
+			func(k, v uint64) { c.Set(k, v, ttlcache.NoTTL) }, c.Stop
+	}},
+}
+
+// BenchmarkGetPut runs read/write mixes over a prepopulated cache from
+// parallel goroutines (b.RunParallel; vary them with -cpu).
+func BenchmarkGetPut(b *testing.B) {
+	for _, reads := range []int{100, 75, 50, 25, 0} {
+		for _, im := range impls {
+			b.Run(fmt.Sprintf("reads=%d/%s", reads, im.name), func(b *testing.B) {
+				get, set, closeFn := im.new(capacity)
+				defer closeFn()
+				for _, k := range keys {
+					set(k, k)
+				}
+				time.Sleep(10 * time.Millisecond) // let asynchronous peers apply the writes
+				b.ReportAllocs()
+				b.ResetTimer()
+				b.RunParallel(func(pb *testing.PB) {
+					i := rand.Int()
+					op := 0
+					for pb.Next() {
+						k := keys[i&mask]
+						i++
+						if op < reads {
+							get(k)
+						} else {
+							set(k, k)
+						}
+						if op++; op == 100 {
+							op = 0
+						}
+					}
+				})
+			})
+		}
+	}
+}
+
+// zipfian is YCSB's ZipfianGenerator.
+type zipfian struct {
+	items, theta, alpha, eta, zetan float64
+	r                               *rand.Rand
+}
+
+func newZipfian(n int, theta float64, seed int64) *zipfian {
+	var zetan float64
+	for i := 1; i <= n; i++ {
+		zetan += 1 / math.Pow(float64(i), theta)
+	}
+	zeta2 := 1 + 1/math.Pow(2, theta)
+	return &zipfian{
+		items: float64(n), theta: theta, alpha: 1 / (1 - theta), zetan: zetan,
+		eta: (1 - math.Pow(2/float64(n), 1-theta)) / (1 - zeta2/zetan),
+		r:   rand.New(rand.NewSource(seed)),
+	}
+}
+
+func (z *zipfian) next() uint64 {
+	u := z.r.Float64()
+	uz := u * z.zetan
+	if uz < 1 {
+		return 0
+	}
+	if uz < 1+math.Pow(0.5, z.theta) {
+		return 1
+	}
+	return uint64(z.items * math.Pow(z.eta*u-z.eta+1, z.alpha))
+}
