@@ -35,7 +35,7 @@ func TestReadJSON(t *testing.T) {
 		{"too large", "application/json", `{"name":"` + strings.Repeat("x", 100) + `"}`, JSONOptions{MaxBytes: 50}, 413, "", "the limit is 50 bytes"},
 		{"syntax", "application/json", "{\n  \"name\": \"ann\",\n  \"age\": 3x\n}", JSONOptions{}, 400, "", "malformed JSON at line 3, column 11"},
 		{"truncated", "application/json", `{"name": "ann"`, JSONOptions{}, 400, "", "ends in the middle"},
-		{"wrong type", "application/json", `{"age":"thirty"}`, JSONOptions{}, 400, "age", `field "age" must be an integer in the range of int, not JSON string`},
+		{"wrong type", "application/json", `{"age":"thirty"}`, JSONOptions{}, 400, "age", `field "age" must be an integer that fits int, not JSON string`},
 		{"nested type", "application/json", `{"address":{"zip":5}}`, JSONOptions{}, 400, "address.zip", `field "address.zip" must be a string, not JSON number`},
 		{"overflow", "application/json", `{"age":1e400}`, JSONOptions{}, 400, "age", `field "age"`},
 		{"array element", "application/json", `{"tags":["a",2]}`, JSONOptions{}, 400, "tags", `field "tags" must be a string`},

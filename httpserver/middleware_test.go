@@ -310,3 +310,15 @@ func TestStatusOf(t *testing.T) {
 		t.Error("Errorf %w cause lost")
 	}
 }
+
+func TestSecurityHeadersSharedValuesAreSafe(t *testing.T) {
+	h := SecurityHeaders(SecurityHeadersOptions{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("Referrer-Policy", "no-referrer") // appends to the shared value
+		w.WriteHeader(204)
+	}))
+	first := serve(h, "GET", "/")
+	second := serve(h, "GET", "/")
+	if got := second.Header().Values("Referrer-Policy"); len(got) != 2 || got[0] != "strict-origin-when-cross-origin" {
+		t.Errorf("second response Referrer-Policy %q (first %q)", got, first.Header().Values("Referrer-Policy"))
+	}
+}

@@ -31,14 +31,18 @@ type SecurityHeadersOptions struct {
 // X-Frame-Options, Referrer-Policy, Cross-Origin-Opener-Policy and, over
 // TLS, Strict-Transport-Security.
 func SecurityHeaders(opts SecurityHeadersOptions) Middleware {
-	var set [][2]string
+	type header struct {
+		name  string
+		value []string // shared by all responses; len == cap, so Add copies
+	}
+	var set []header
 	add := func(name, value, def string) {
 		switch value {
 		case "-":
 		case "":
-			set = append(set, [2]string{name, def})
+			set = append(set, header{name, []string{def}})
 		default:
-			set = append(set, [2]string{name, value})
+			set = append(set, header{name, []string{value}})
 		}
 	}
 	add("X-Content-Type-Options", "", "nosniff")
@@ -47,24 +51,25 @@ func SecurityHeaders(opts SecurityHeadersOptions) Middleware {
 	add("X-Frame-Options", opts.FrameOptions, "DENY")
 	add("Referrer-Policy", opts.ReferrerPolicy, "strict-origin-when-cross-origin")
 	add("Cross-Origin-Opener-Policy", opts.CrossOriginOpenerPolicy, "same-origin")
-	hsts := ""
+	var hsts []string
 	if opts.HSTSMaxAge > 0 {
-		hsts = "max-age=" + strconv.FormatInt(int64(opts.HSTSMaxAge/time.Second), 10)
+		v := "max-age=" + strconv.FormatInt(int64(opts.HSTSMaxAge/time.Second), 10)
 		if opts.HSTSIncludeSubdomains {
-			hsts += "; includeSubDomains"
+			v += "; includeSubDomains"
 		}
 		if opts.HSTSPreload {
-			hsts += "; preload"
+			v += "; preload"
 		}
+		hsts = []string{v}
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
 			for _, kv := range set {
-				h[kv[0]] = []string{kv[1]}
+				h[kv.name] = kv.value
 			}
-			if hsts != "" && r.TLS != nil {
-				h["Strict-Transport-Security"] = []string{hsts}
+			if hsts != nil && r.TLS != nil {
+				h["Strict-Transport-Security"] = hsts
 			}
 			next.ServeHTTP(w, r)
 		})

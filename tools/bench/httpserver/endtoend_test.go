@@ -1,0 +1,103 @@
+package httpserver
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/serverdev/stdweb/httpserver"
+)
+
+// body is a typical small API answer.
+var body = []byte(`{"id":42,"name":"ann","posts":[1,2,3]}` + "\n")
+
+func apiHandler(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(body)
+}
+
+// serveOurs runs the full default stack: Server (timeouts, drain), Router
+// (exactly-one tracking, recovery, error rendering) and DefaultMiddleware
+// (request ID, slog access log as JSON, security headers).
+func serveOurs(b *testing.B, ln net.Listener) func() {
+	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	rt := httpserver.NewRouter(httpserver.RouterOptions{Logger: logger})
+	rt.Use(httpserver.DefaultMiddleware(logger)...)
+	rt.Handle("GET /users/{id}", http.HandlerFunc(apiHandler))
+	s := &httpserver.Server{Listener: ln, Handler: rt, Logger: logger}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	return func() {
+		cancel()
+		if err := <-done; err != nil {
+			b.Error(err)
+		}
+	}
+}
+
+// serveBare runs a bare http.Server with an http.ServeMux.
+func serveBare(b *testing.B, ln net.Listener) func() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /users/{id}", apiHandler)
+	s := &http.Server{Handler: mux}
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ln) }()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		s.Shutdown(ctx)
+		if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+			b.Error(err)
+		}
+	}
+}
+
+// BenchmarkEndToEnd measures requests per second over loopback with
+// keep-alive clients, one implementation at a time in the same process.
+func BenchmarkEndToEnd(b *testing.B) {
+	for _, impl := range []struct {
+		name  string
+		serve func(*testing.B, net.Listener) func()
+	}{
+		{"ours", serveOurs},
+		{"nethttp", serveBare},
+	} {
+		b.Run(impl.name, func(b *testing.B) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				b.Fatal(err)
+			}
+			stop := impl.serve(b, ln)
+			defer stop()
+			const parallelism = 4
+			tr := &http.Transport{MaxIdleConnsPerHost: parallelism * runtime.GOMAXPROCS(0)}
+			defer tr.CloseIdleConnections()
+			client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+			url := "http://" + ln.Addr().String() + "/users/42"
+			b.SetParallelism(parallelism)
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					resp, err := client.Get(url)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					n, _ := io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 || n != int64(len(body)) {
+						b.Errorf("status %d, %d bytes", resp.StatusCode, n)
+						return
+					}
+				}
+			})
+		})
+	}
+}
