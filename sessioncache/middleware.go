@@ -2,7 +2,6 @@ package sessioncache
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -27,12 +26,12 @@ import (
 func (m *Manager) Handler(next http.Handler) http.Handler {
 	m.init()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s := &session{m: m}
-		r = r.WithContext(context.WithValue(r.Context(), contextKey{m}, s))
+		s := &session{Context: r.Context(), m: m}
+		r = r.WithContext(s)
 		s.r = r
-		sw := &responseWriter{ResponseWriter: w, s: s}
-		next.ServeHTTP(sw, r)
-		sw.finish()
+		s.w = responseWriter{ResponseWriter: w, s: s}
+		next.ServeHTTP(&s.w, r)
+		s.w.finish()
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"time"
+	"unsafe"
 )
 
 // The memory store keeps each session as one byte string in a slab:
@@ -69,6 +70,9 @@ func appendRecord(b []byte, id string, rec Record) []byte {
 // recordView is a parsed record header; its slices alias the parsed bytes.
 type recordView struct {
 	id, user []byte
+	idEnd    int // offset just past id in the parsed bytes
+	userEnd  int // offset just past user
+	fieldsAt int // offset of the fields
 	created  time.Time
 	count    int    // number of fields
 	fields   []byte // the encoded fields
@@ -114,10 +118,15 @@ func (r *recordReader) varint(what string) int64 {
 }
 
 func (r *recordReader) bytes(what string) []byte {
-	n := r.uvarint(what + " length")
 	if r.err != nil {
 		return nil
 	}
+	n, k := binary.Uvarint(r.b)
+	if k <= 0 {
+		r.fail("has a bad %s length", what)
+		return nil
+	}
+	r.b = r.b[k:]
 	if n > uint64(len(r.b)) {
 		r.fail("%s of %d bytes exceeds the %d bytes left", what, n, len(r.b))
 		return nil
@@ -149,7 +158,9 @@ func parseRecord(b []byte) (recordView, error) {
 		r.fail("has version %d, want %d", ver, recordVersion)
 	}
 	v.id = r.bytes("id")
+	v.idEnd = len(b) - len(r.b)
 	v.user = r.bytes("user")
+	v.userEnd = len(b) - len(r.b)
 	switch flag := r.byte("created flag"); {
 	case r.err != nil:
 	case flag == 0:
@@ -173,17 +184,21 @@ func parseRecord(b []byte) (recordView, error) {
 	}
 	v.count = int(count)
 	v.fields = r.b
+	v.fieldsAt = len(b) - len(r.b)
 	return v, nil
 }
 
 // fieldReader walks the fields of a parsed record.
 type fieldReader struct {
-	r    recordReader
-	left int
+	r       recordReader
+	left    int
+	base    int // offset of the fields in the parsed bytes
+	size    int // length of the fields
+	nameEnd int // offset just past the last name, in the parsed bytes
 }
 
 func (v recordView) fieldReader() fieldReader {
-	return fieldReader{r: recordReader{b: v.fields}, left: v.count}
+	return fieldReader{r: recordReader{b: v.fields}, left: v.count, base: v.fieldsAt, size: len(v.fields)}
 }
 
 // next returns the next field; ok is false at the end or on an error, which
@@ -194,6 +209,7 @@ func (f *fieldReader) next() (name, value []byte, ok bool) {
 	}
 	f.left--
 	name = f.r.bytes("field name")
+	f.nameEnd = f.base + f.size - len(f.r.b)
 	value = f.r.bytes("field value")
 	if f.r.err != nil {
 		return nil, nil, false
@@ -209,14 +225,27 @@ func (f *fieldReader) err() error {
 	return f.r.err
 }
 
-// decodeRecord decodes a whole record. The values alias b, which the caller
-// must own.
+// decodeRecord decodes a whole record. Everything it returns aliases b,
+// which the caller must own and never change, so that decoding costs the
+// map and nothing per field.
 func decodeRecord(b []byte) (id string, rec Record, err error) {
 	v, err := parseRecord(b)
 	if err != nil {
 		return "", Record{}, err
 	}
-	rec.User = string(v.user)
+	// at returns as a string the part of b that x, a subslice of b ending
+	// at end, covers. The strings share b's memory: b belongs to the caller
+	// and only the values, which never overlap the id, the user or the
+	// names, are handed out as byte slices (with their capacity cut to
+	// their length, so appending to one cannot overwrite the rest). No
+	// byte under a string is ever written again.
+	at := func(x []byte, end int) string {
+		if len(x) == 0 {
+			return ""
+		}
+		return unsafe.String(&b[end-len(x)], len(x))
+	}
+	rec.User = at(v.user, v.userEnd)
 	rec.Created = v.created
 	rec.Values = make(map[string][]byte, v.count)
 	f := v.fieldReader()
@@ -225,10 +254,10 @@ func decodeRecord(b []byte) (id string, rec Record, err error) {
 		if !ok {
 			break
 		}
-		rec.Values[string(name)] = value
+		rec.Values[at(name, f.nameEnd)] = value
 	}
 	if err := f.err(); err != nil {
 		return "", Record{}, err
 	}
-	return string(v.id), rec, nil
+	return at(v.id, v.idEnd), rec, nil
 }

@@ -1,6 +1,7 @@
 package sessioncache
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -18,10 +19,15 @@ const reservedPrefix = "\x00"
 // rememberField holds a session's remember-me choice: "1" or "0".
 const rememberField = reservedPrefix + "remember"
 
-// session is the state of one request's session.
+// session is the state of one request's session. It is also the request's
+// context (its Value method answers the Manager's key) and holds the
+// response writer, so that a request costs one allocation for all three.
 type session struct {
+	context.Context // the request's original context
+
 	m *Manager
 	r *http.Request
+	w responseWriter
 
 	mu     sync.Mutex
 	loaded bool
@@ -51,18 +57,47 @@ type session struct {
 	decoded map[string]any // values put or decoded in this request
 }
 
+// Value implements context.Context.
+func (s *session) Value(key any) any {
+	if k, ok := key.(contextKey); ok && k.m == s.m {
+		return s
+	}
+	return s.Context.Value(key)
+}
+
+// cookieToken returns the first session token of the request's cookies
+// that has the shape of a token. It reads the header in place: parsing every
+// cookie with http.Request.Cookie would allocate for each.
+func cookieToken(r *http.Request, name string) (string, bool) {
+	for _, line := range r.Header["Cookie"] {
+		for part := range strings.SplitSeq(line, ";") {
+			n, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+			if !ok || n != name {
+				continue
+			}
+			if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
+				v = v[1 : len(v)-1]
+			}
+			if validToken(v) {
+				return v, true
+			}
+		}
+	}
+	return "", false
+}
+
 // load reads the session from the store once. The caller holds s.mu.
 func (s *session) load() {
 	if s.loaded {
 		return
 	}
 	s.loaded = true
-	c, err := s.r.Cookie(s.m.cookieName())
-	if err != nil || !validToken(c.Value) {
+	token, ok := cookieToken(s.r, s.m.cookieName())
+	if !ok {
 		return // no or malformed token: a fresh session
 	}
-	id := storeID(c.Value)
-	rec, found, err := s.m.store.Find(s.r.Context(), id)
+	id := storeID(token)
+	rec, found, err := s.m.store.Find(s, id)
 	switch {
 	case err != nil:
 		s.fail(fmt.Errorf("sessioncache: load session: %w", err))
@@ -77,7 +112,7 @@ func (s *session) load() {
 	if !rec.Deadline.IsZero() && !now.Before(rec.Deadline) {
 		return
 	}
-	s.exists, s.token, s.id, s.rec = true, c.Value, id, rec
+	s.exists, s.token, s.id, s.rec = true, token, id, rec
 }
 
 // fail records the first error of the session. The caller holds s.mu.

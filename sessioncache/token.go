@@ -24,21 +24,35 @@ func newToken() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
+// strictBase64 rejects non-canonical encodings (non-zero trailing bits).
+var strictBase64 = base64.RawURLEncoding.Strict()
+
 // validToken reports whether s has the exact shape of a token: 43 canonical
 // base64url characters. Anything else is never looked up.
 func validToken(s string) bool {
 	if len(s) != tokenLen {
 		return false
 	}
-	var b [tokenBytes]byte
-	n, err := base64.RawURLEncoding.Strict().Decode(b[:], []byte(s))
+	var in [tokenLen]byte
+	copy(in[:], s)
+	var b [tokenBytes + 1]byte
+	n, err := strictBase64.Decode(b[:], in[:])
 	return err == nil && n == tokenBytes
 }
 
 // storeID returns the id a session with token is stored under.
 func storeID(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return base64.RawURLEncoding.EncodeToString(sum[:])
+	var sum [sha256.Size]byte
+	if len(token) == tokenLen {
+		var in [tokenLen]byte // on the stack, unlike []byte(token)
+		copy(in[:], token)
+		sum = sha256.Sum256(in[:])
+	} else {
+		sum = sha256.Sum256([]byte(token))
+	}
+	var out [tokenLen]byte
+	base64.RawURLEncoding.Encode(out[:], sum[:])
+	return string(out[:])
 }
 
 // sameID compares two store ids in constant time.

@@ -62,8 +62,11 @@ func Get[T any](ctx context.Context, m *Manager, key string) (T, bool) {
 	if !ok {
 		return zero, false
 	}
-	var v T
-	if err := m.codec().Unmarshal(raw, &v); err != nil {
+	if v, ok := decodeFast[T](m, raw); ok {
+		return v, true
+	}
+	v := new(T)
+	if err := m.codec().Unmarshal(raw, v); err != nil {
 		var anything any
 		if m.codec().Unmarshal(raw, &anything) != nil {
 			s.fail(fmt.Errorf("sessioncache: decode value %q: %w: %w", key, ErrCorrupt, err))
@@ -72,7 +75,7 @@ func Get[T any](ctx context.Context, m *Manager, key string) (T, bool) {
 		}
 		return zero, false
 	}
-	return v, true
+	return *v, true
 }
 
 // GetString returns the string value of key, or "".
@@ -274,4 +277,26 @@ func (m *Manager) User(ctx context.Context) string {
 	defer s.mu.Unlock()
 	s.load()
 	return s.currentUser()
+}
+
+// decodeFast decodes the common types of the default codec without
+// allocating more than the value itself.
+func decodeFast[T any](m *Manager, raw []byte) (T, bool) {
+	var v T
+	if m.Codec != nil {
+		if _, ok := m.Codec.(JSONCodec); !ok {
+			return v, false
+		}
+	}
+	switch p := any(&v).(type) {
+	case *string:
+		s, ok := quotedPlain(raw)
+		*p = s
+		return v, ok
+	case *int:
+		n, ok := plainInt(raw)
+		*p = n
+		return v, ok
+	}
+	return v, false
 }
