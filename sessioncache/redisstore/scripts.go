@@ -16,27 +16,28 @@ import "github.com/redis/rueidis"
 //	            increasing (see readyourwrites.go)
 
 // luaHelpers are Lua helpers: before(a, b) compares two non-negative
-// decimal strings too long for Lua's doubles (Unix nanoseconds),
-// version(k) returns the version for a write of the session hash k, hsetFrom(k, from) stores the field/value pairs
-// ARGV[from..#ARGV] with HSET in chunks, because unpack cannot spread an
-// unbounded number of arguments.
+// decimal strings too long for Lua's doubles (Unix nanoseconds);
+// version(old) returns the version for a write of a hash whose m:ver is old;
+// chunked(cmd, k, t) calls cmd (HSET, HDEL) on key k with the arguments in
+// table t, in chunks, because unpack cannot spread an unbounded number of
+// arguments.
 const luaHelpers = `
 local function before(a, b)
   if #a ~= #b then return #a < #b end
   return a < b
 end
-local function version(k)
+local function version(old)
   local t = redis.call('TIME')
   local v = tonumber(t[1]) * 1000000 + tonumber(t[2])
-  local old = tonumber(redis.call('HGET', k, 'm:ver') or '0')
+  old = tonumber(old or '0') or 0
   if v <= old then v = old + 1 end
   return v
 end
-local function hsetFrom(k, from)
-  local i = from
-  while i <= #ARGV do
-    local j = math.min(i + 399, #ARGV)
-    redis.call('HSET', k, unpack(ARGV, i, j))
+local function chunked(cmd, k, t)
+  local i = 1
+  while i <= #t do
+    local j = math.min(i + 399, #t)
+    redis.call(cmd, k, unpack(t, i, j))
     i = j + 1
   end
 end
@@ -49,18 +50,20 @@ end
 //	ARGV[2..]   field, value, field, value, ...
 var commitScript = rueidis.NewLuaScript(luaHelpers + `
 local k = KEYS[1]
-local old = redis.call('HGET', k, 'm:user') or ''
-local v = version(k)
+local meta = redis.call('HMGET', k, 'm:user', 'm:ver')
+local v = version(meta[2])
 redis.call('DEL', k)
-hsetFrom(k, 2)
-redis.call('HSET', k, 'm:ver', string.format('%d', v))
+local f = {'m:ver', string.format('%d', v)}
+for i = 2, #ARGV do f[#f + 1] = ARGV[i] end
+chunked('HSET', k, f)
 redis.call('PEXPIREAT', k, ARGV[1])
-return {old, v}
+return {meta[1] or '', v}
 `)
 
 // applyScript changes some fields of the session hash KEYS[1]. It returns nil
-// when the session does not exist (it never creates one), otherwise
-// {previous owner, current owner, index expiry to refresh or 0, version}.
+// when the session does not exist or has passed its deadline (it never
+// creates one), otherwise {previous owner, current owner, index expiry to
+// refresh or 0, version}.
 //
 //	ARGV[1]  "1" to remove every value field first
 //	ARGV[2]  "" to keep the owner, or "=" followed by the new owner
@@ -75,72 +78,73 @@ return {old, v}
 //	ARGV[9+n ..]    field, value pairs to store
 var applyScript = rueidis.NewLuaScript(luaHelpers + `
 local k = KEYS[1]
-local dl = redis.call('HGET', k, 'm:deadline')
-if not dl then return nil end
-if not before(ARGV[8], dl) then
+local meta = redis.call('HMGET', k, 'm:deadline', 'm:user', 'm:ver', 'm:ix')
+if not meta[1] then return nil end
+if not before(ARGV[8], meta[1]) then
   redis.call('DEL', k)
   return nil
 end
-local old = redis.call('HGET', k, 'm:user') or ''
-local v = version(k)
-redis.call('HSET', k, 'm:ver', string.format('%d', v))
+local old = meta[2] or ''
+local v = version(meta[3])
+local ix = tonumber(meta[4] or '0') or 0
+local f = {'m:ver', string.format('%d', v)}
+local del = {}
 if ARGV[1] == '1' then
-  local fs = redis.call('HKEYS', k)
-  for _, f in ipairs(fs) do
-    if string.sub(f, 1, 2) == 'v:' then redis.call('HDEL', k, f) end
+  for _, name in ipairs(redis.call('HKEYS', k)) do
+    if string.sub(name, 1, 2) == 'v:' then del[#del + 1] = name end
   end
 end
 local n = tonumber(ARGV[7])
-local i = 9
-while i < 9 + n do
-  local j = math.min(i + 399, 8 + n)
-  redis.call('HDEL', k, unpack(ARGV, i, j))
-  i = j + 1
-end
-hsetFrom(k, 9 + n)
+for i = 9, 8 + n do del[#del + 1] = ARGV[i] end
+for i = 9 + n, #ARGV do f[#f + 1] = ARGV[i] end
 local user = old
-local refresh = 0
 if ARGV[2] ~= '' then
   user = string.sub(ARGV[2], 2)
   if user == '' then
-    redis.call('HDEL', k, 'm:user', 'm:ix')
+    del[#del + 1] = 'm:user'
+    del[#del + 1] = 'm:ix'
   elseif user ~= old then
-    redis.call('HSET', k, 'm:user', user, 'm:ix', ARGV[5])
+    f[#f + 1] = 'm:user'
+    f[#f + 1] = user
+    f[#f + 1] = 'm:ix'
+    f[#f + 1] = ARGV[5]
+    ix = tonumber(ARGV[5])
   end
 end
+local refresh = 0
 if ARGV[3] ~= '' then
-  redis.call('HSET', k, 'm:deadline', ARGV[3])
-  redis.call('PEXPIREAT', k, ARGV[4])
-  if user ~= '' and redis.call('EXISTS', k) == 1 then
-    local ix = tonumber(redis.call('HGET', k, 'm:ix') or '0')
-    local exp = tonumber(ARGV[4])
-    if exp > ix then
-      refresh = exp + tonumber(ARGV[6])
-      redis.call('HSET', k, 'm:ix', refresh)
-    end
+  f[#f + 1] = 'm:deadline'
+  f[#f + 1] = ARGV[3]
+  local exp = tonumber(ARGV[4])
+  if user ~= '' and before(ARGV[8], ARGV[3]) and exp > ix then
+    refresh = exp + tonumber(ARGV[6])
+    f[#f + 1] = 'm:ix'
+    f[#f + 1] = string.format('%d', refresh)
   end
 end
+chunked('HDEL', k, del)
+chunked('HSET', k, f)
+if ARGV[3] ~= '' then redis.call('PEXPIREAT', k, ARGV[4]) end
 return {old, user, refresh, v}
 `)
 
 // deleteScript deletes the session hash KEYS[1] and returns {its owner or
 // "", version of the deletion}.
 var deleteScript = rueidis.NewLuaScript(luaHelpers + `
-local u = redis.call('HGET', KEYS[1], 'm:user') or ''
-local v = version(KEYS[1])
+local meta = redis.call('HMGET', KEYS[1], 'm:user', 'm:ver')
+local v = version(meta[2])
 redis.call('DEL', KEYS[1])
-return {u, v}
+return {meta[1] or '', v}
 `)
 
 // deleteOwnedScript deletes the session hash KEYS[1] only if ARGV[1] owns it,
 // and returns the version of the deletion, or 0 when it deleted nothing.
 var deleteOwnedScript = rueidis.NewLuaScript(luaHelpers + `
-if redis.call('HGET', KEYS[1], 'm:user') == ARGV[1] then
-  local v = version(KEYS[1])
-  redis.call('DEL', KEYS[1])
-  return v
-end
-return 0
+local meta = redis.call('HMGET', KEYS[1], 'm:user', 'm:ver')
+if meta[1] ~= ARGV[1] then return 0 end
+local v = version(meta[2])
+redis.call('DEL', KEYS[1])
+return v
 `)
 
 // indexAddScript adds the session ARGV[2] to the user index KEYS[1] (a sorted
