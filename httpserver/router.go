@@ -51,14 +51,15 @@ type RouterOptions struct {
 // are collected and reported by Err, and Server.Run refuses to start with a
 // Router whose Err is not nil.
 //
-// Register routes and middleware before serving. A Router made by Group
-// shares the routes of its parent and adds a prefix and middleware.
+// Register routes and middleware before serving, from one goroutine. A
+// Router made by Group shares the routes of its parent and adds a prefix and
+// middleware.
 type Router struct {
 	core     *routerCore
+	parent   *Router
 	prefix   string
-	mw       []Middleware
-	hasRoute bool
-	top      bool
+	mw       []Middleware // this Router's own; see middleware
+	hasRoute bool         // a route was registered here or in a group below
 }
 
 type routerCore struct {
@@ -79,7 +80,7 @@ func NewRouter(opts RouterOptions) *Router {
 	c := &routerCore{mux: http.NewServeMux(), opts: opts}
 	c.mux.Handle("/", http.HandlerFunc(c.serveFallback))
 	c.rebuildFallback()
-	return &Router{core: c, top: true}
+	return &Router{core: c}
 }
 
 func (c *routerCore) log() *slog.Logger {
@@ -130,22 +131,32 @@ func (c *routerCore) addErr(err error) {
 	c.mu.Unlock()
 }
 
-// Use appends middleware for the routes registered after it on this Router
-// and on groups made from it later. Call it before registering routes: a
-// call after them is reported by Err. Middleware of the Router made by
-// NewRouter also wraps the 404 and 405 responses.
+// Use appends middleware for the routes of this Router and of its groups.
+// Call it before registering routes on them: a call after is reported by
+// Err, because the routes already registered would silently miss it.
+// Middleware of the Router made by NewRouter also wraps the 404 and 405
+// responses.
 func (rt *Router) Use(mw ...Middleware) {
 	if rt.hasRoute {
-		rt.core.addErr(fmt.Errorf("%w: Use called after routes were registered on this router", ErrInvalidRoute))
+		rt.core.addErr(fmt.Errorf("%w: Use called after routes were registered on this router or its groups", ErrInvalidRoute))
 		return
 	}
 	rt.mw = append(rt.mw, mw...)
-	if rt.top {
+	if rt.parent == nil {
 		rt.core.mu.Lock()
 		rt.core.rootMW = slices.Clone(rt.mw)
 		rt.core.mu.Unlock()
 		rt.core.rebuildFallback()
 	}
+}
+
+// middleware returns the chain for routes of rt: its ancestors' middleware,
+// outermost first, then its own.
+func (rt *Router) middleware() []Middleware {
+	if rt.parent == nil {
+		return rt.mw
+	}
+	return append(rt.parent.middleware(), rt.mw...)
 }
 
 // Handle registers h for pattern, with the Router's prefix and middleware.
@@ -172,7 +183,7 @@ func (rt *Router) Group(prefix string, mw ...Middleware) *Router {
 	if prefix != "" && !strings.HasPrefix(prefix, "/") {
 		rt.core.addErr(fmt.Errorf("%w: group prefix %q must start with /", ErrInvalidRoute, prefix))
 	}
-	return &Router{core: rt.core, prefix: rt.prefix + prefix, mw: append(slices.Clone(rt.mw), mw...)}
+	return &Router{core: rt.core, parent: rt, prefix: rt.prefix + prefix, mw: slices.Clip(mw)}
 }
 
 // Mount serves h for every request under prefix, for every method, with the
@@ -247,7 +258,9 @@ var standardMethods = []string{
 }
 
 func (rt *Router) handle(pattern string, h http.Handler) {
-	rt.hasRoute = true
+	for x := rt; x != nil; x = x.parent {
+		x.hasRoute = true
+	}
 	c := rt.core
 	if h == nil {
 		c.addErr(fmt.Errorf("%w: %q: nil handler", ErrInvalidRoute, pattern))
@@ -262,7 +275,7 @@ func (rt *Router) handle(pattern string, h http.Handler) {
 	if method != "" {
 		full = method + " " + full
 	}
-	h = chain(rt.mw, h)
+	h = chain(rt.middleware(), h)
 	if full == "/" {
 		c.mu.Lock()
 		dup := c.root != nil

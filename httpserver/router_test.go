@@ -128,6 +128,10 @@ func TestRouterRegistrationErrors(t *testing.T) {
 			rt.Handle("/a", ok)
 			rt.Use(RequestID)
 		}, "Use called after"},
+		{"use after group routes", func(rt *Router) {
+			rt.Group("/api").Handle("/a", ok)
+			rt.Use(RequestID)
+		}, "Use called after"},
 		{"root twice", func(rt *Router) {
 			rt.Handle("/", ok)
 			rt.Mount("/", ok)
@@ -158,9 +162,10 @@ func header(name, value string) Middleware {
 
 func TestRouterGroupsAndMiddleware(t *testing.T) {
 	rt := NewRouter(RouterOptions{})
-	rt.Use(header("X-Order", "root"))
 	api := rt.Group("/api/", header("X-Order", "api"))
-	v1 := api.Group("/v1", header("X-Order", "v1"))
+	v1 := api.Group("/v1")
+	v1.Use(header("X-Order", "v1"))
+	rt.Use(header("X-Order", "root")) // applies to groups made before it too
 	v1.HandleFunc("GET /users/{id}", func(w http.ResponseWriter, r *http.Request) error {
 		fmt.Fprintf(w, "%s %s", r.Pattern, r.PathValue("id"))
 		return nil

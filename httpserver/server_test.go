@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -286,5 +287,34 @@ func TestServerClosesSilentConnections(t *testing.T) {
 	}
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("shutdown took %v with a silent connection open", d)
+	}
+}
+
+func TestServerTLS(t *testing.T) {
+	// Borrow httptest's certificate and a client that trusts it.
+	ts := httptest.NewUnstartedServer(nil)
+	ts.EnableHTTP2 = true
+	ts.StartTLS()
+	cfg := ts.TLS.Clone()
+	client := ts.Client()
+	ts.Close()
+
+	log, _ := newLogger()
+	rt := NewRouter(RouterOptions{Logger: log})
+	rt.HandleFunc("GET /proto", func(w http.ResponseWriter, r *http.Request) error {
+		io.WriteString(w, r.Proto)
+		return nil
+	})
+	s := &Server{Listener: listen(t), Logger: log, Handler: rt, TLSConfig: cfg}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	code, body := get(t, client, "https://"+s.Listener.Addr().String()+"/proto")
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if code != 200 || body != "HTTP/2.0" {
+		t.Errorf("%d %q, want 200 over HTTP/2", code, body)
 	}
 }
