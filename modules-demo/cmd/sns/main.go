@@ -1,6 +1,18 @@
-// Command sns is the stdweb showcase app. This first version serves a page
-// that lists the modules of the workspace; the social app grows here as the
-// modules land.
+// Command sns is the stdweb showcase: a small social network (sign up,
+// log in, post, follow, timeline) built from the stdweb modules.
+//
+//	go run ./modules-demo/cmd/sns                 # http://localhost:8080, everything in memory
+//	go run ./modules-demo/cmd/sns -redis localhost:6379   # sessions in Redis
+//
+// Settings come from flags, then the environment, then a .env file in the
+// working directory (the real environment wins over the file):
+//
+//	-addr   ADDR    listen address (default localhost:8080)
+//	-redis  REDIS   host:port of a Redis for the sessions (default: in memory)
+//	        SECRET  at least 32 bytes to derive the cookie keys from; random when unset
+//
+// SIGINT (Ctrl-C) or SIGTERM stops it gracefully: readiness turns 503, the
+// requests in flight finish, then the process exits.
 package main
 
 import (
@@ -8,74 +20,121 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"html/template"
+	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
+
+	"github.com/serverdev/stdweb/httpserver"
+	"github.com/serverdev/stdweb/httpserver/dotenv"
+	"github.com/serverdev/stdweb/modules-demo/internal/setup"
+	"github.com/serverdev/stdweb/modules-demo/internal/sns"
+	"github.com/serverdev/stdweb/modules-demo/internal/social"
+	"github.com/serverdev/stdweb/sessioncache"
+	"github.com/serverdev/stdweb/sessioncache/redisstore"
 )
 
+// config is what the flags and the environment set.
+type config struct {
+	addr          string
+	redis         string
+	secret        string
+	secureCookies bool
+}
+
 func main() {
-	addr := flag.String("addr", "localhost:8080", "listen address")
-	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *addr, slog.New(slog.NewTextHandler(os.Stderr, nil))); err != nil {
-		fmt.Fprintln(os.Stderr, "sns:", err)
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := dotenv.LoadIfExists(".env"); err != nil {
+		log.Error("read .env", "err", err)
+		os.Exit(1)
+	}
+	cfg, err := parseConfig(os.Args[1:], os.Getenv, os.Stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		os.Exit(2)
+	}
+	if err := run(ctx, cfg, log, nil); err != nil {
+		log.Error("sns stopped", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, addr string, log *slog.Logger) error {
-	ln, err := net.Listen("tcp", addr)
+// parseConfig reads the flags in args, with defaults from the environment.
+func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
+	cfg := config{secret: getenv("SECRET")}
+	fs := flag.NewFlagSet("sns", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&cfg.addr, "addr", or(getenv("ADDR"), "localhost:8080"), "listen `address` ($ADDR)")
+	fs.StringVar(&cfg.redis, "redis", getenv("REDIS"), "`host:port` of a Redis to keep sessions in ($REDIS; default: in memory)")
+	fs.BoolVar(&cfg.secureCookies, "secure-cookies", false, "mark cookies Secure (set it when served over HTTPS)")
+	err := fs.Parse(args)
+	return cfg, err
+}
+
+func or(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
+}
+
+// run serves the app until ctx ends. When started is not nil it receives
+// the listening address once the server accepts connections.
+func run(ctx context.Context, cfg config, log *slog.Logger, started chan<- net.Addr) error {
+	keys, err := setup.Keys(cfg.secret, log)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: newHandler(), ReadHeaderTimeout: 5 * time.Second}
-	log.Info("listening", "url", "http://"+ln.Addr().String())
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+
+	// The session store: in this process's memory, or in Redis so that
+	// sessions outlive the process and several processes share them.
+	var store sessioncache.Store
+	var readyCheck func(context.Context) error
+	if cfg.redis != "" {
+		client, err := setup.Redis(ctx, cfg.redis)
+		if err != nil {
+			return err
+		}
+		defer client.Close()
+		store = redisstore.New(client, redisstore.Options{})
+		readyCheck = func(ctx context.Context) error { return setup.Ping(ctx, client) }
+		log.Info("sessions in redis", "addr", cfg.redis)
+	} else {
+		mem := sessioncache.NewMemoryStore(sessioncache.MemoryOptions{})
+		defer mem.Close()
+		store = mem
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
+
+	app, err := sns.New(sns.Config{
+		Social:          social.New(social.Options{}),
+		SessionStore:    store,
+		Keys:            keys,
+		InsecureCookies: !cfg.secureCookies,
+		Logger:          log,
+	})
+	if err != nil {
 		return err
 	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+	defer app.Close()
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
 		return err
+	}
+	srv := &httpserver.Server{Listener: ln, Logger: log, ReadyCheck: readyCheck}
+	srv.Handler = app.Handler(srv)
+	log.Info("sns listening", "url", "http://"+ln.Addr().String())
+	if started != nil {
+		started <- ln.Addr()
+	}
+	if err := srv.Run(ctx); err != nil {
+		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
-}
-
-type module struct{ Path, About string }
-
-var page = template.Must(template.New("index").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>stdweb</title></head>
-<body><h1>stdweb</h1><p>The modules of this workspace:</p><ul>
-{{range .}}<li><code>{{.Path}}</code>: {{.About}}</li>
-{{end}}</ul></body></html>
-`))
-
-func newHandler() http.Handler {
-	modules := []module{
-		{"github.com/serverdev/stdweb/httpserver", "the net/http server, router and middleware"},
-		{"github.com/serverdev/stdweb/cookies", "cookie parsing, building, signing and encryption"},
-		{"github.com/serverdev/stdweb/sessioncache", "HTTP sessions and the in-memory cache"},
-		{"github.com/serverdev/stdweb/sessioncache/redisstore", "sessions for a cluster of servers on Redis"},
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		if err := page.Execute(w, modules); err != nil {
-			http.Error(w, "template error", http.StatusInternalServerError)
-		}
-	})
-	return mux
 }

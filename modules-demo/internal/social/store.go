@@ -1,0 +1,304 @@
+package social
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits of user input.
+const (
+	MinUsernameLen = 3
+	MaxUsernameLen = 20
+	MaxPostRunes   = 280
+)
+
+var (
+	// ErrInvalidUsername reports a username outside the allowed form:
+	// 3 to 20 lowercase ASCII letters, digits or underscores.
+	ErrInvalidUsername = errors.New("social: invalid username")
+	// ErrUserExists reports a sign-up with a taken username.
+	ErrUserExists = errors.New("social: username taken")
+	// ErrNoUser reports an unknown username.
+	ErrNoUser = errors.New("social: no such user")
+	// ErrInvalidPost reports an empty post or one over MaxPostRunes.
+	ErrInvalidPost = errors.New("social: invalid post")
+	// ErrSelfFollow reports a user trying to follow themselves.
+	ErrSelfFollow = errors.New("social: cannot follow yourself")
+)
+
+// A User is an account.
+type User struct {
+	Name         string
+	PasswordHash string // as made by package password; never shown
+	Created      time.Time
+}
+
+// A Post is one message. IDs grow with time, so ordering by ID is ordering
+// by creation.
+type Post struct {
+	ID      int64     `json:"id"`
+	Author  string    `json:"author"`
+	Body    string    `json:"body"`
+	Created time.Time `json:"created"`
+}
+
+// Store holds users, posts and follows. The zero value is not ready: use
+// New. A Store is safe for concurrent use.
+type Store struct {
+	now func() time.Time
+
+	mu        sync.RWMutex
+	users     map[string]*account
+	lastID    int64
+	listeners []func(users []string)
+}
+
+type account struct {
+	user      User
+	posts     []Post              // oldest first
+	following map[string]struct{} // names this user follows
+	followers map[string]struct{} // names that follow this user
+}
+
+// Options configure a Store.
+type Options struct {
+	// Now tells the time; nil means time.Now.
+	Now func() time.Time
+}
+
+// New returns an empty Store.
+func New(opts Options) *Store {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{now: now, users: make(map[string]*account)}
+}
+
+// ValidUsername reports whether name is 3 to 20 characters of a-z, 0-9
+// and '_'.
+func ValidUsername(name string) bool {
+	if len(name) < MinUsernameLen || len(name) > MaxUsernameLen {
+		return false
+	}
+	for _, c := range []byte(name) {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Subscribe registers f to be called, after each change, with the names of
+// the users whose timelines the change affects. f runs on the goroutine
+// that made the change, after the Store's lock is released; it must be
+// fast and must not block.
+func (s *Store) Subscribe(f func(users []string)) {
+	s.mu.Lock()
+	s.listeners = append(s.listeners, f)
+	s.mu.Unlock()
+}
+
+func (s *Store) notify(listeners []func([]string), users []string) {
+	for _, f := range listeners {
+		f(users)
+	}
+}
+
+// CreateUser adds a user. The name must pass ValidUsername.
+func (s *Store) CreateUser(name, passwordHash string) (User, error) {
+	if !ValidUsername(name) {
+		return User{}, fmt.Errorf("%w: %q", ErrInvalidUsername, name)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.users[name]; ok {
+		return User{}, fmt.Errorf("%w: %q", ErrUserExists, name)
+	}
+	u := User{Name: name, PasswordHash: passwordHash, Created: s.now()}
+	s.users[name] = &account{user: u, following: map[string]struct{}{}, followers: map[string]struct{}{}}
+	return u, nil
+}
+
+// SetPasswordHash replaces the stored hash of name's password (after a
+// rehash with stronger parameters, or a password change).
+func (s *Store) SetPasswordHash(name, passwordHash string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.users[name]
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrNoUser, name)
+	}
+	a.user.PasswordHash = passwordHash
+	return nil
+}
+
+// User returns the user called name.
+func (s *Store) User(name string) (User, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a, ok := s.users[name]
+	if !ok {
+		return User{}, fmt.Errorf("%w: %q", ErrNoUser, name)
+	}
+	return a.user, nil
+}
+
+// Users returns every username, sorted.
+func (s *Store) Users() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	names := make([]string, 0, len(s.users))
+	for n := range s.users {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// AddPost publishes body as a post by author. Surrounding space is trimmed;
+// the rest must be 1 to MaxPostRunes characters of valid UTF-8.
+func (s *Store) AddPost(author, body string) (Post, error) {
+	body = strings.TrimSpace(body)
+	if body == "" || !utf8.ValidString(body) || utf8.RuneCountInString(body) > MaxPostRunes {
+		return Post{}, fmt.Errorf("%w: a post has 1 to %d characters", ErrInvalidPost, MaxPostRunes)
+	}
+	s.mu.Lock()
+	a, ok := s.users[author]
+	if !ok {
+		s.mu.Unlock()
+		return Post{}, fmt.Errorf("%w: %q", ErrNoUser, author)
+	}
+	s.lastID++
+	p := Post{ID: s.lastID, Author: author, Body: body, Created: s.now()}
+	a.posts = append(a.posts, p)
+	affected := append([]string{author}, keys(a.followers)...)
+	listeners := s.listeners
+	s.mu.Unlock()
+	s.notify(listeners, affected)
+	return p, nil
+}
+
+// Follow makes follower follow followee. Following twice is not an error.
+func (s *Store) Follow(follower, followee string) error {
+	return s.setFollow(follower, followee, true)
+}
+
+// Unfollow makes follower stop following followee. Unfollowing someone not
+// followed is not an error.
+func (s *Store) Unfollow(follower, followee string) error {
+	return s.setFollow(follower, followee, false)
+}
+
+func (s *Store) setFollow(follower, followee string, on bool) error {
+	if follower == followee {
+		return ErrSelfFollow
+	}
+	s.mu.Lock()
+	a, ok := s.users[follower]
+	b, ok2 := s.users[followee]
+	if !ok || !ok2 {
+		s.mu.Unlock()
+		return fmt.Errorf("%w: %q or %q", ErrNoUser, follower, followee)
+	}
+	if on {
+		a.following[followee] = struct{}{}
+		b.followers[follower] = struct{}{}
+	} else {
+		delete(a.following, followee)
+		delete(b.followers, follower)
+	}
+	listeners := s.listeners
+	s.mu.Unlock()
+	s.notify(listeners, []string{follower})
+	return nil
+}
+
+// IsFollowing reports whether follower follows followee.
+func (s *Store) IsFollowing(follower, followee string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a, ok := s.users[follower]
+	if !ok {
+		return false
+	}
+	_, ok = a.following[followee]
+	return ok
+}
+
+// Following returns the names name follows, sorted.
+func (s *Store) Following(name string) []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if a, ok := s.users[name]; ok {
+		return keys(a.following)
+	}
+	return nil
+}
+
+// Followers returns the names that follow name, sorted.
+func (s *Store) Followers(name string) []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if a, ok := s.users[name]; ok {
+		return keys(a.followers)
+	}
+	return nil
+}
+
+// PostsBy returns the newest posts of name, at most limit, newest first.
+func (s *Store) PostsBy(name string, limit int) ([]Post, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a, ok := s.users[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrNoUser, name)
+	}
+	return newest(nil, a.posts, limit), nil
+}
+
+// Timeline returns the newest posts of name and of everyone name follows,
+// at most limit, newest first.
+func (s *Store) Timeline(name string, limit int) ([]Post, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a, ok := s.users[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrNoUser, name)
+	}
+	// The newest limit posts overall are among the newest limit posts of
+	// each author, so that is all we gather.
+	posts := newest(nil, a.posts, limit)
+	for f := range a.following {
+		posts = newest(posts, s.users[f].posts, limit)
+	}
+	slices.SortFunc(posts, func(x, y Post) int { return cmp.Compare(y.ID, x.ID) })
+	if len(posts) > limit {
+		posts = posts[:limit]
+	}
+	return slices.Clip(posts), nil
+}
+
+// newest appends to dst the last limit posts of posts (oldest first),
+// newest first.
+func newest(dst, posts []Post, limit int) []Post {
+	for i := len(posts) - 1; i >= 0 && i >= len(posts)-limit; i-- {
+		dst = append(dst, posts[i])
+	}
+	return dst
+}
+
+func keys(m map[string]struct{}) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
