@@ -44,13 +44,25 @@ func rawSecureCookie(blockKey []byte) *securecookie.SecureCookie {
 	return securecookie.New(hashKey, blockKey).SetSerializer(securecookie.NopEncoder{})
 }
 
+// measure runs op b.N times with allocation reporting, and reports the
+// CPU time per operation as cpu-ns/op next to the wall time.
+func measure(b *testing.B, op func()) {
+	b.ReportAllocs()
+	start, ok := cpuTime()
+	for b.Loop() {
+		op()
+	}
+	if end, ok2 := cpuTime(); ok && ok2 {
+		b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
+	}
+}
+
 // BenchmarkSignVerify signs a payload for a cookie and verifies it back:
 // HMAC-SHA-256 on both sides.
 func BenchmarkSignVerify(b *testing.B) {
 	b.Run("ours", func(b *testing.B) {
 		s := &cookies.Signer{Keys: ring(b)}
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			text, err := s.Sign(cookieName, payload)
 			if err != nil {
 				b.Fatal(err)
@@ -58,12 +70,11 @@ func BenchmarkSignVerify(b *testing.B) {
 			if _, err := s.Verify(cookieName, text); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 	b.Run("securecookie", func(b *testing.B) {
 		sc := rawSecureCookie(nil)
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			text, err := sc.Encode(cookieName, payload)
 			if err != nil {
 				b.Fatal(err)
@@ -72,7 +83,7 @@ func BenchmarkSignVerify(b *testing.B) {
 			if err := sc.Decode(cookieName, text, &out); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 }
 
@@ -81,8 +92,7 @@ func BenchmarkSignVerify(b *testing.B) {
 func BenchmarkSealOpen(b *testing.B) {
 	b.Run("ours", func(b *testing.B) {
 		s := &cookies.Sealer{Keys: ring(b)}
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			text, err := s.Seal(cookieName, payload)
 			if err != nil {
 				b.Fatal(err)
@@ -90,12 +100,11 @@ func BenchmarkSealOpen(b *testing.B) {
 			if _, err := s.Open(cookieName, text); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 	b.Run("securecookie", func(b *testing.B) {
 		sc := rawSecureCookie(blockKey)
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			text, err := sc.Encode(cookieName, payload)
 			if err != nil {
 				b.Fatal(err)
@@ -104,7 +113,7 @@ func BenchmarkSealOpen(b *testing.B) {
 			if err := sc.Decode(cookieName, text, &out); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 }
 
@@ -113,8 +122,7 @@ func BenchmarkSealOpen(b *testing.B) {
 func BenchmarkSealOpenJSON(b *testing.B) {
 	b.Run("ours", func(b *testing.B) {
 		s := &cookies.Sealer{Keys: ring(b)}
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			text, err := s.Encode(cookieName, &typed)
 			if err != nil {
 				b.Fatal(err)
@@ -123,12 +131,11 @@ func BenchmarkSealOpenJSON(b *testing.B) {
 			if err := s.Decode(cookieName, text, &out); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 	b.Run("securecookie", func(b *testing.B) {
 		sc := securecookie.New(hashKey, blockKey).SetSerializer(securecookie.JSONEncoder{})
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			text, err := sc.Encode(cookieName, &typed)
 			if err != nil {
 				b.Fatal(err)
@@ -137,7 +144,7 @@ func BenchmarkSealOpenJSON(b *testing.B) {
 			if err := sc.Decode(cookieName, text, &out); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 }
 
@@ -150,22 +157,20 @@ const tenCookies = `_ga=GA1.2.1234567890.1700000000; _gid=GA1.2.987654321.170000
 // BenchmarkParse10 parses a 10-cookie header into its list.
 func BenchmarkParse10(b *testing.B) {
 	b.Run("ours", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			pairs, err := cookies.Parse(tenCookies)
 			if err != nil || len(pairs) != 10 {
 				b.Fatal(len(pairs), err)
 			}
-		}
+		})
 	})
 	b.Run("nethttp", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			cs, err := http.ParseCookie(tenCookies)
 			if err != nil || len(cs) != 10 {
 				b.Fatal(len(cs), err)
 			}
-		}
+		})
 	})
 }
 
@@ -174,20 +179,18 @@ func BenchmarkGet10(b *testing.B) {
 	r, _ := http.NewRequest("GET", "http://example.com/", nil)
 	r.Header.Set("Cookie", tenCookies)
 	b.Run("ours", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			if v, err := cookies.Get(r, cookieName); err != nil || v == "" {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 	b.Run("nethttp", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			if c, err := r.Cookie(cookieName); err != nil || c.Value == "" {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 }
 
@@ -195,19 +198,17 @@ func BenchmarkGet10(b *testing.B) {
 func BenchmarkFormat(b *testing.B) {
 	c := cookies.Options{MaxAge: 3600 * 1e9}.New(cookieName, "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA")
 	b.Run("ours", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			if s, err := cookies.Format(c); err != nil || s == "" {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 	b.Run("nethttp", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		measure(b, func() {
 			if s := c.String(); s == "" {
 				b.Fatal("empty")
 			}
-		}
+		})
 	})
 }
