@@ -41,6 +41,7 @@ func commands() []command {
 		{"test", "vet and race-test every workspace module (or the named ones)", runTest},
 		{"isolate", "build and test each module alone, as a user importing it by version", runIsolate},
 		{"release", "show each module's API change since its last release and the next version", runRelease},
+		{"watch", "rebuild and restart a program whenever the workspace changes", runWatch},
 		{"bench", "run one suite of comparison benchmarks and print benchstat and ratios", runBench},
 	}
 }
