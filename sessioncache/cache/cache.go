@@ -11,7 +11,7 @@ import (
 
 const (
 	shardCount = 64 // a power of two, at most 64 (the dirty mask)
-	shardShift = 64 - 6
+	shardShift = 32 - 6
 	// maxPending bounds the policy work writers may queue before a writer
 	// waits for the eviction lock instead of only trying it.
 	maxPending = 1 << 12
@@ -119,12 +119,18 @@ func MustNew[K comparable, V any](opts Options[K, V]) *Cache[K, V] {
 
 func (c *Cache[K, V]) now() int64 { return int64(c.clock.Now().Sub(c.epoch)) }
 
-func (c *Cache[K, V]) shardFor(h uint64) *shard[K, V] { return &c.shards[h>>shardShift] }
+func (c *Cache[K, V]) shardFor(h uint32) *shard[K, V] { return &c.shards[h>>shardShift] }
+
+// hash folds the key's 64-bit seeded hash to the 32 bits a node keeps.
+func (c *Cache[K, V]) hash(key K) uint32 {
+	h := c.hasher.hash(key)
+	return uint32(h) ^ uint32(h>>32)
+}
 
 // Get returns the value stored for key and whether it was found. An entry
 // whose expiration time passed is not found.
 func (c *Cache[K, V]) Get(key K) (V, bool) {
-	h := c.hasher.hash(key)
+	h := c.hash(key)
 	n := c.shardFor(h).find(h, key)
 	st := c.reads.stripe()
 	if n == nil || !c.live(n) {
@@ -141,7 +147,11 @@ func (c *Cache[K, V]) Get(key K) (V, bool) {
 // live reports whether n has not expired, extending its deadline when the
 // cache expires entries after access.
 func (c *Cache[K, V]) live(n *node[K, V]) bool {
-	exp := n.expiresAt.Load()
+	e := n.exp
+	if e == nil {
+		return true
+	}
+	exp := e.expiresAt.Load()
 	if exp == 0 {
 		return true
 	}
@@ -149,13 +159,13 @@ func (c *Cache[K, V]) live(n *node[K, V]) bool {
 	if now >= exp {
 		return false
 	}
-	if c.eaa > 0 && !n.fixedTTL.Load() {
+	if c.eaa > 0 && !e.fixed.Load() {
 		next := now + c.eaa
 		if c.eaw > 0 {
-			next = min(next, n.writeTime.Load()+c.eaw)
+			next = min(next, e.writeTime.Load()+c.eaw)
 		}
 		if next > exp {
-			n.expiresAt.CompareAndSwap(exp, next)
+			e.expiresAt.CompareAndSwap(exp, next)
 		}
 	}
 	return true
@@ -196,7 +206,7 @@ type write[V any] struct {
 func (c *Cache[K, V]) newWrite(key K, value V, ttl int64) write[V] {
 	w := write[V]{value: value, weight: 1, now: -1, fixed: ttl > 0}
 	if c.weigher != nil {
-		w.weight = c.weigher(key, value)
+		w.weight = min(c.weigher(key, value), MaxWeight)
 	}
 	if c.timed || ttl > 0 {
 		w.now = c.now()
@@ -215,7 +225,7 @@ func (c *Cache[K, V]) newWrite(key K, value V, ttl int64) write[V] {
 }
 
 func (c *Cache[K, V]) put(key K, value V, ttl int64) {
-	h := c.hasher.hash(key)
+	h := c.hash(key)
 	s := c.shardFor(h)
 	w := c.newWrite(key, value, ttl)
 	if n := s.find(h, key); n != nil {
@@ -247,55 +257,74 @@ func (c *Cache[K, V]) put(key K, value V, ttl int64) {
 
 // putLocked stores w for key under the shard lock, inserting a node or
 // replacing the value of the existing one.
-func (c *Cache[K, V]) putLocked(s *shard[K, V], h uint64, key K, w *write[V]) (old V, cause EvictionCause, replaced bool) {
+func (c *Cache[K, V]) putLocked(s *shard[K, V], h uint32, key K, w *write[V]) (old V, cause EvictionCause, replaced bool) {
 	if n := s.findLocked(h, key); n != nil {
 		old, cause, needTask, ok := c.update(n, w)
-		if ok { // always, as removal needs the shard lock
+		if ok {
 			if needTask {
 				c.enqueueLocked(s, n, taskUpdate)
 			}
 			return old, cause, true
 		}
+		// The node cannot hold a deadline: replace it with one that can.
+		old, cause = c.removeLocked(s, n)
+		if cause == CauseExplicit {
+			cause = CauseReplaced
+			c.evicted[CauseExplicit].Add(^uint64(0))
+			c.reads.stripe().replaced.Add(1)
+		}
+		replaced = true
 	}
-	n := &node[K, V]{key: key, hash: h, value: w.value}
+	timed := c.timed || w.deadline != 0
+	n := newNode(key, h, w.value, timed)
 	n.weight.Store(w.weight)
-	n.expiresAt.Store(w.deadline)
-	n.writeTime.Store(max(w.now, 0))
-	n.fixedTTL.Store(w.fixed)
+	if timed {
+		n.exp.expiresAt.Store(w.deadline)
+		n.exp.writeTime.Store(max(w.now, 0))
+		n.exp.fixed.Store(w.fixed)
+	}
 	s.insertLocked(n)
 	c.enqueueLocked(s, n, taskAdd)
-	return old, 0, false
+	return old, cause, replaced
 }
 
 // update replaces n's value if n is still in the table. It reports the old
 // value, why it left, and whether the policy must hear of the change (a new
 // weight or an earlier deadline) rather than of a mere access.
 func (c *Cache[K, V]) update(n *node[K, V], w *write[V]) (old V, cause EvictionCause, needTask, ok bool) {
-	n.lock()
-	if !n.alive() {
-		n.unlock()
+	e := n.exp
+	if e == nil && w.deadline != 0 {
+		return old, 0, false, false // needs a node with expiry fields
+	}
+	s := n.lock()
+	if s&seqDead != 0 {
+		n.unlockRead(s)
 		return old, 0, false, false
 	}
 	old = n.value
 	cause = CauseReplaced
-	oldExp := n.expiresAt.Load()
-	if oldExp != 0 {
-		if w.now < 0 {
-			w.now = c.now()
-		}
-		if w.now >= oldExp {
-			cause = CauseExpired
+	var oldExp int64
+	if e != nil {
+		oldExp = e.expiresAt.Load()
+		if oldExp != 0 {
+			if w.now < 0 {
+				w.now = c.now()
+			}
+			if w.now >= oldExp {
+				cause = CauseExpired
+			}
 		}
 	}
 	n.value = w.value
-	n.ver.Add(1)
-	n.expiresAt.Store(w.deadline)
-	n.fixedTTL.Store(w.fixed)
-	if w.now >= 0 {
-		n.writeTime.Store(w.now)
+	if e != nil {
+		e.expiresAt.Store(w.deadline)
+		e.fixed.Store(w.fixed)
+		if w.now >= 0 {
+			e.writeTime.Store(w.now)
+		}
 	}
 	oldWeight := n.weight.Swap(w.weight)
-	n.unlock()
+	n.unlock(s)
 	needTask = oldWeight != w.weight || (w.deadline != 0 && (oldExp == 0 || w.deadline < oldExp))
 	if cause == CauseExpired {
 		c.evicted[CauseExpired].Add(1)
@@ -315,7 +344,7 @@ func (c *Cache[K, V]) enqueueLocked(s *shard[K, V], n *node[K, V], kind uint8) {
 // Delete removes the entry for key, if any, and reports whether a live
 // entry was removed. A load of key in flight will not store its value.
 func (c *Cache[K, V]) Delete(key K) bool {
-	h := c.hasher.hash(key)
+	h := c.hash(key)
 	s := c.shardFor(h)
 	s.mu.Lock()
 	c.invalidateLoadLocked(s, key)
@@ -333,11 +362,10 @@ func (c *Cache[K, V]) Delete(key K) bool {
 
 // removeLocked unlinks a live node on behalf of a caller; s.mu must be held.
 func (c *Cache[K, V]) removeLocked(s *shard[K, V], n *node[K, V]) (V, EvictionCause) {
-	n.lock()
-	n.state.Store(stateDead)
+	seq := n.lock()
 	old := n.value
-	exp := n.expiresAt.Load()
-	n.unlock()
+	exp := n.deadline()
+	n.unlockDead(seq)
 	s.unlinkLocked(n)
 	c.enqueueLocked(s, n, taskRemove)
 	cause := CauseExplicit
@@ -519,12 +547,12 @@ func (c *Cache[K, V]) apply(t task[K, V]) {
 		if c.bounded {
 			c.onAdd(n, w)
 		} else {
-			n.queue = queuePinned
-			n.policyWeight = w
+			n.setQueue(queuePinned)
+			n.setPolicyWeight(w)
 		}
 		c.scheduleExpiry(n)
 	case taskUpdate:
-		if n.queue == queueNone {
+		if n.queue() == queueNone {
 			return
 		}
 		if c.bounded {
@@ -532,7 +560,7 @@ func (c *Cache[K, V]) apply(t task[K, V]) {
 		}
 		c.scheduleExpiry(n)
 	case taskRemove:
-		if n.queue == queueNone {
+		if n.queue() == queueNone {
 			return
 		}
 		c.detach(n)
@@ -540,7 +568,7 @@ func (c *Cache[K, V]) apply(t task[K, V]) {
 }
 
 func (c *Cache[K, V]) scheduleExpiry(n *node[K, V]) {
-	exp := n.expiresAt.Load()
+	exp := n.deadline()
 	if exp == 0 {
 		if c.wheel != nil {
 			c.wheel.deschedule(n)
@@ -558,7 +586,7 @@ func (c *Cache[K, V]) detach(n *node[K, V]) {
 	if c.bounded {
 		c.policyRemove(n)
 	}
-	n.queue = queueNone
+	n.setQueue(queueNone)
 	if c.wheel != nil {
 		c.wheel.deschedule(n)
 	}
@@ -577,17 +605,16 @@ func (c *Cache[K, V]) evictNode(n *node[K, V], cause EvictionCause) bool {
 		c.detach(n)
 		return true
 	}
-	n.lock()
+	seq := n.lock()
 	if cause == CauseExpired {
-		if exp := n.expiresAt.Load(); exp == 0 || exp > c.wheel.nanos {
-			n.unlock()
+		if exp := n.deadline(); exp == 0 || exp > c.wheel.nanos {
+			n.unlockRead(seq)
 			s.mu.Unlock()
 			return false
 		}
 	}
-	n.state.Store(stateDead)
 	old := n.value
-	n.unlock()
+	n.unlockDead(seq)
 	s.unlinkLocked(n)
 	s.mu.Unlock()
 	c.detach(n)

@@ -22,7 +22,7 @@ type shard[K comparable, V any] struct {
 
 type table[K comparable, V any] struct {
 	buckets []atomic.Pointer[node[K, V]]
-	mask    uint64
+	mask    uint32
 }
 
 func newTable[K comparable, V any](size int) *table[K, V] {
@@ -30,11 +30,11 @@ func newTable[K comparable, V any](size int) *table[K, V] {
 	for n < size {
 		n <<= 1
 	}
-	return &table[K, V]{buckets: make([]atomic.Pointer[node[K, V]], n), mask: uint64(n - 1)}
+	return &table[K, V]{buckets: make([]atomic.Pointer[node[K, V]], n), mask: uint32(n - 1)}
 }
 
 // find returns the node for key without taking the lock.
-func (s *shard[K, V]) find(h uint64, key K) *node[K, V] {
+func (s *shard[K, V]) find(h uint32, key K) *node[K, V] {
 	for {
 		r := s.resizing.Load()
 		t := s.table.Load()
@@ -54,7 +54,7 @@ func (s *shard[K, V]) find(h uint64, key K) *node[K, V] {
 }
 
 // findLocked returns the node for key; s.mu must be held.
-func (s *shard[K, V]) findLocked(h uint64, key K) *node[K, V] {
+func (s *shard[K, V]) findLocked(h uint32, key K) *node[K, V] {
 	t := s.table.Load()
 	for n := t.buckets[h&t.mask].Load(); n != nil; n = n.chain.Load() {
 		if n.hash == h && n.key == key {
@@ -67,7 +67,7 @@ func (s *shard[K, V]) findLocked(h uint64, key K) *node[K, V] {
 // insertLocked links a new node at the head of its bucket; s.mu must be held.
 func (s *shard[K, V]) insertLocked(n *node[K, V]) {
 	t := s.table.Load()
-	if c := s.count.Load(); uint64(c) >= t.mask+1 {
+	if c := s.count.Load(); c >= int64(t.mask)+1 {
 		t = s.grow(t)
 	}
 	b := &t.buckets[n.hash&t.mask]

@@ -4,24 +4,25 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func TestSketchCountsAndAges(t *testing.T) {
 	var s sketch
 	s.ensureCapacity(512)
-	h := rand.Uint64()
+	h := rand.Uint32()
 	for i := range 20 {
 		s.increment(h)
 		if f := s.frequency(h); f != uint8(min(i+1, 15)) {
 			t.Fatalf("after %d increments frequency = %d", i+1, f)
 		}
 	}
-	if f := s.frequency(rand.Uint64()); f > 1 {
+	if f := s.frequency(rand.Uint32()); f > 1 {
 		t.Fatalf("unseen key has frequency %d", f)
 	}
 	// Enough other increments to reach the sample size halve the counts.
 	for range s.sampleSize {
-		s.increment(rand.Uint64())
+		s.increment(rand.Uint32())
 	}
 	if f := s.frequency(h); f > 8 {
 		t.Fatalf("frequency %d after aging, want <= 8", f)
@@ -31,9 +32,9 @@ func TestSketchCountsAndAges(t *testing.T) {
 func TestSketchEstimatesAreOrdered(t *testing.T) {
 	var s sketch
 	s.ensureCapacity(1024)
-	hashes := make([]uint64, 500)
+	hashes := make([]uint32, 500)
 	for i := range hashes {
-		hashes[i] = rand.Uint64()
+		hashes[i] = rand.Uint32()
 		for range i % 10 {
 			s.increment(hashes[i])
 		}
@@ -57,8 +58,9 @@ func TestTimerWheelBuckets(t *testing.T) {
 	nodes := make([]*node[int, int], 0)
 	delays := []time.Duration{time.Second, time.Minute, time.Hour, 20 * time.Hour, 5 * 24 * time.Hour, 40 * 24 * time.Hour}
 	for i, d := range delays {
-		n := &node[int, int]{key: i, queue: queuePinned}
-		n.expiresAt.Store(int64(d))
+		n := newNode(i, 0, 0, true)
+		n.setQueue(queuePinned)
+		n.exp.expiresAt.Store(int64(d))
 		w.schedule(n, int64(d))
 		nodes = append(nodes, n)
 	}
@@ -117,5 +119,12 @@ func TestHasherSeeds(t *testing.T) {
 	u32 := newHasher[uint32]()
 	if u8.hash(1) == u8.hash(2) || u16.hash(1) == u16.hash(2) || u32.hash(1) == u32.hash(2) {
 		t.Fatal("small integer hashes collide")
+	}
+}
+
+func TestNodeSize(t *testing.T) {
+	// A node of 8-byte key and value fills one 64-byte size class.
+	if got := unsafe.Sizeof(node[uint64, uint64]{}); got != 64 {
+		t.Fatalf("node size = %d, want 64", got)
 	}
 }

@@ -36,7 +36,7 @@ type call[K comparable, V any] struct {
 // undone by an older load. With RefreshAfterWrite, an entry older than that
 // is returned at once and reloaded in the background.
 func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, loader func(context.Context, K) (V, error)) (V, error) {
-	h := c.hasher.hash(key)
+	h := c.hash(key)
 	s := c.shardFor(h)
 	st := c.reads.stripe()
 	n := s.find(h, key)
@@ -44,7 +44,7 @@ func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, loader func(context.
 		v := n.load()
 		st.hits.Add(1)
 		c.recordRead(st, n)
-		if c.refresh > 0 && c.now()-n.writeTime.Load() >= c.refresh {
+		if c.refresh > 0 && n.exp != nil && c.now()-n.exp.writeTime.Load() >= c.refresh {
 			c.startRefresh(s, h, key, n, loader)
 		}
 		return v, nil
@@ -78,14 +78,14 @@ func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, loader func(context.
 func (c *Cache[K, V]) registerLocked(s *shard[K, V], key K, start *node[K, V]) *call[K, V] {
 	cl := &call[K, V]{done: make(chan struct{}), start: start}
 	if start != nil {
-		cl.startVer = start.ver.Load()
+		cl.startVer = start.version()
 	}
 	s.calls[key] = cl
 	c.loaders.Add(1)
 	return cl
 }
 
-func (c *Cache[K, V]) startRefresh(s *shard[K, V], h uint64, key K, n *node[K, V], loader func(context.Context, K) (V, error)) {
+func (c *Cache[K, V]) startRefresh(s *shard[K, V], h uint32, key K, n *node[K, V], loader func(context.Context, K) (V, error)) {
 	s.mu.Lock()
 	if c.closed.Load() || s.calls[key] != nil || !n.alive() {
 		s.mu.Unlock()
@@ -119,7 +119,7 @@ func (c *Cache[K, V]) loadContext(ctx context.Context) (context.Context, func())
 	return lctx, func() { stop(); cancel() }
 }
 
-func (c *Cache[K, V]) runLoad(ctx context.Context, s *shard[K, V], h uint64, key K, cl *call[K, V], loader func(context.Context, K) (V, error)) {
+func (c *Cache[K, V]) runLoad(ctx context.Context, s *shard[K, V], h uint32, key K, cl *call[K, V], loader func(context.Context, K) (V, error)) {
 	defer c.loaders.Done()
 	lctx, done := c.loadContext(ctx)
 	defer done()
@@ -139,7 +139,7 @@ func protect[T any](f func() (T, error)) (v T, err error) {
 
 // finishLoad stores a loaded value unless the key changed since the load
 // began, then releases the waiters.
-func (c *Cache[K, V]) finishLoad(s *shard[K, V], h uint64, key K, cl *call[K, V], v V, err error) {
+func (c *Cache[K, V]) finishLoad(s *shard[K, V], h uint32, key K, cl *call[K, V], v V, err error) {
 	var (
 		old      V
 		cause    EvictionCause
@@ -152,7 +152,7 @@ func (c *Cache[K, V]) finishLoad(s *shard[K, V], h uint64, key K, cl *call[K, V]
 	}
 	if err == nil && !cl.invalidated {
 		cur := s.findLocked(h, key)
-		if cur == cl.start && (cur == nil || cur.ver.Load() == cl.startVer) {
+		if cur == cl.start && (cur == nil || cur.version() == cl.startVer) {
 			w := c.newWrite(key, v, 0)
 			old, cause, replaced = c.putLocked(s, h, key, &w)
 			stored = true
@@ -195,7 +195,7 @@ func (c *Cache[K, V]) LoadAll(ctx context.Context, keys []K, loader func(context
 		if _, ok := result[k]; ok {
 			continue
 		}
-		h := c.hasher.hash(k)
+		h := c.hash(k)
 		s := c.shardFor(h)
 		if n := s.find(h, k); n != nil && c.live(n) {
 			result[k] = n.load()
@@ -255,7 +255,7 @@ func (c *Cache[K, V]) runBulk(ctx context.Context, keys []K, calls []*call[K, V]
 		if kerr == nil && !ok {
 			kerr = ErrNotFound
 		}
-		h := c.hasher.hash(k)
+		h := c.hash(k)
 		c.finishLoad(c.shardFor(h), h, k, calls[i], v, kerr)
 		c.loaders.Done()
 	}

@@ -59,7 +59,7 @@ func (p *policy[K, V]) init(maximum uint64, weighted bool) {
 func (c *Cache[K, V]) onAdd(n *node[K, V], w uint32) {
 	p := &c.policy
 	weight := int64(w)
-	n.policyWeight = w
+	n.setPolicyWeight(w)
 	p.entries++
 	p.weightedSize += weight
 	p.windowWeight += weight
@@ -72,7 +72,7 @@ func (c *Cache[K, V]) onAdd(n *node[K, V], w uint32) {
 	}
 	p.sketch.increment(n.hash)
 	p.missesInSample++
-	n.queue = queueWindow
+	n.setQueue(queueWindow)
 	switch {
 	case weight > p.maximum:
 		c.evictNode(n, CauseSize)
@@ -85,17 +85,17 @@ func (c *Cache[K, V]) onAdd(n *node[K, V], w uint32) {
 
 func (c *Cache[K, V]) onAccess(n *node[K, V]) {
 	p := &c.policy
-	switch n.queue {
+	switch n.queue() {
 	case queueWindow:
 		p.window.moveToBack(n)
 	case queueProbation:
-		if int64(n.policyWeight) > p.protectedMax {
+		if int64(n.policyWeight()) > p.protectedMax {
 			p.probation.moveToBack(n)
 		} else {
 			p.probation.remove(n)
 			p.protected.pushBack(n)
-			n.queue = queueProtected
-			p.protectedWeight += int64(n.policyWeight)
+			n.setQueue(queueProtected)
+			p.protectedWeight += int64(n.policyWeight())
 		}
 	case queueProtected:
 		p.protected.moveToBack(n)
@@ -108,10 +108,10 @@ func (c *Cache[K, V]) onAccess(n *node[K, V]) {
 
 func (c *Cache[K, V]) onUpdate(n *node[K, V], w uint32) {
 	p := &c.policy
-	diff := int64(w) - int64(n.policyWeight)
-	n.policyWeight = w
+	diff := int64(w) - int64(n.policyWeight())
+	n.setPolicyWeight(w)
 	p.weightedSize += diff
-	switch n.queue {
+	switch n.queue() {
 	case queueWindow:
 		p.windowWeight += diff
 	case queueProtected:
@@ -120,7 +120,7 @@ func (c *Cache[K, V]) onUpdate(n *node[K, V], w uint32) {
 	switch {
 	case int64(w) > p.maximum:
 		c.evictNode(n, CauseSize)
-	case n.queue == queueWindow && int64(w) > p.windowMax:
+	case n.queue() == queueWindow && int64(w) > p.windowMax:
 		p.window.remove(n)
 		p.window.pushFront(n)
 	default:
@@ -130,8 +130,8 @@ func (c *Cache[K, V]) onUpdate(n *node[K, V], w uint32) {
 
 func (c *Cache[K, V]) policyRemove(n *node[K, V]) {
 	p := &c.policy
-	w := int64(n.policyWeight)
-	switch n.queue {
+	w := int64(n.policyWeight())
+	switch n.queue() {
 	case queueWindow:
 		p.window.remove(n)
 		p.windowWeight -= w
@@ -159,11 +159,11 @@ func (c *Cache[K, V]) evictFromWindow() *node[K, V] {
 	n := p.window.head
 	for p.windowWeight > p.windowMax && n != nil {
 		next := n.next
-		if n.policyWeight != 0 {
+		if n.policyWeight() != 0 {
 			p.window.remove(n)
 			p.probation.pushBack(n)
-			n.queue = queueProbation
-			p.windowWeight -= int64(n.policyWeight)
+			n.setQueue(queueProbation)
+			p.windowWeight -= int64(n.policyWeight())
 			if first == nil {
 				first = n
 			}
@@ -196,10 +196,10 @@ func (c *Cache[K, V]) evictFromMain(candidate *node[K, V]) {
 			}
 			break
 		}
-		if victim != nil && victim.policyWeight == 0 {
+		if victim != nil && victim.policyWeight() == 0 {
 			victim = victim.next
 			continue
-		} else if candidate != nil && candidate.policyWeight == 0 {
+		} else if candidate != nil && candidate.policyWeight() == 0 {
 			candidate = candidate.next
 			continue
 		}
@@ -231,7 +231,7 @@ func (c *Cache[K, V]) evictFromMain(candidate *node[K, V]) {
 			c.evictNode(evict, CauseSize)
 			continue
 		}
-		if int64(candidate.policyWeight) > p.maximum {
+		if int64(candidate.policyWeight()) > p.maximum {
 			evict := candidate
 			candidate = candidate.next
 			c.evictNode(evict, CauseSize)
@@ -253,7 +253,7 @@ func (c *Cache[K, V]) evictFromMain(candidate *node[K, V]) {
 // admit decides whether the candidate replaces the victim: by estimated
 // frequency, except that a warm candidate that loses still wins once in
 // 128 times, so an attacker cannot pin a victim by inflating its count.
-func (c *Cache[K, V]) admit(candidate, victim uint64) bool {
+func (c *Cache[K, V]) admit(candidate, victim uint32) bool {
 	p := &c.policy
 	vf := p.sketch.frequency(victim)
 	cf := p.sketch.frequency(candidate)
@@ -317,8 +317,8 @@ func (c *Cache[K, V]) demoteFromProtected() {
 		}
 		p.protected.remove(n)
 		p.probation.pushBack(n)
-		n.queue = queueProbation
-		p.protectedWeight -= int64(n.policyWeight)
+		n.setQueue(queueProbation)
+		p.protectedWeight -= int64(n.policyWeight())
 	}
 }
 
@@ -333,13 +333,13 @@ func (c *Cache[K, V]) increaseWindow() {
 	c.demoteFromProtected()
 	for range queueTransferMax {
 		n, fromProbation := p.probation.head, true
-		if n == nil || quota < int64(n.policyWeight) {
+		if n == nil || quota < int64(n.policyWeight()) {
 			n, fromProbation = p.protected.head, false
 		}
 		if n == nil {
 			break
 		}
-		w := int64(n.policyWeight)
+		w := int64(n.policyWeight())
 		if quota < w {
 			break
 		}
@@ -352,7 +352,7 @@ func (c *Cache[K, V]) increaseWindow() {
 		}
 		p.windowWeight += w
 		p.window.pushBack(n)
-		n.queue = queueWindow
+		n.setQueue(queueWindow)
 	}
 	p.protectedMax += quota
 	p.windowMax -= quota
@@ -372,7 +372,7 @@ func (c *Cache[K, V]) decreaseWindow() {
 		if n == nil {
 			break
 		}
-		w := int64(n.policyWeight)
+		w := int64(n.policyWeight())
 		if quota < w {
 			break
 		}
@@ -380,7 +380,7 @@ func (c *Cache[K, V]) decreaseWindow() {
 		p.window.remove(n)
 		p.windowWeight -= w
 		p.probation.pushBack(n)
-		n.queue = queueProbation
+		n.setQueue(queueProbation)
 	}
 	p.protectedMax -= quota
 	p.windowMax += quota

@@ -38,11 +38,11 @@ func (s *sketch) ensureCapacity(n uint64) {
 // capacity reports the number of keys the sketch is sized for.
 func (s *sketch) capacity() uint64 { return s.sampleSize / 10 }
 
-func (s *sketch) frequency(h uint64) uint8 {
+func (s *sketch) frequency(h uint32) uint8 {
 	if s.table == nil {
 		return 0
 	}
-	block := (h & s.blockMask) << 3
+	block := (uint64(h) & s.blockMask) << 3
 	ch := rehash(h)
 	freq := uint8(15)
 	for i := range 4 {
@@ -54,11 +54,11 @@ func (s *sketch) frequency(h uint64) uint8 {
 	return freq
 }
 
-func (s *sketch) increment(h uint64) {
+func (s *sketch) increment(h uint32) {
 	if s.table == nil {
 		return
 	}
-	block := (h & s.blockMask) << 3
+	block := (uint64(h) & s.blockMask) << 3
 	ch := rehash(h)
 	added := false
 	for i := range 4 {
@@ -87,11 +87,10 @@ func (s *sketch) reset() {
 	s.size = (s.size - odd>>2) >> 1
 }
 
-// rehash derives the counter-selection bits from the upper half of the key
-// hash, independent of the block-selection bits in the lower half.
-func rehash(h uint64) uint64 {
-	x := h >> 32
-	x *= 0x31848bab
+// rehash derives the counter-selection bits from the key hash, mixing so
+// that they are independent of the block-selection bits (as Caffeine does).
+func rehash(h uint32) uint64 {
+	x := h * 0x31848bab
 	x ^= x >> 14
-	return x
+	return uint64(x)
 }

@@ -103,21 +103,21 @@ func checkPolicy[K comparable, V any](t *testing.T, c *Cache[K, V]) {
 	count := 0
 	for _, d := range []struct {
 		q   *deque[K, V]
-		id  uint8
+		id  uint32
 		sum *int64
 	}{{&p.window, queueWindow, &window}, {&p.probation, queueProbation, nil}, {&p.protected, queueProtected, &protected}} {
 		n := 0
 		for x := d.q.head; x != nil; x = x.next {
-			if x.queue != d.id {
-				t.Fatalf("node in list %d says queue %d", d.id, x.queue)
+			if x.queue() != d.id {
+				t.Fatalf("node in list %d says queue %d", d.id, x.queue())
 			}
 			if !x.alive() {
 				t.Fatalf("dead node in list %d", d.id)
 			}
 			n++
-			total += int64(x.policyWeight)
+			total += int64(x.policyWeight())
 			if d.sum != nil {
-				*d.sum += int64(x.policyWeight)
+				*d.sum += int64(x.policyWeight())
 			}
 		}
 		if n != d.q.len {

@@ -28,8 +28,10 @@ func newTimerWheel[K comparable, V any](now int64) *timerWheel[K, V] {
 	for i, n := range wheelSizes {
 		w.buckets[i] = make([]*node[K, V], n)
 		for j := range w.buckets[i] {
-			s := new(node[K, V])
-			s.tprev, s.tnext = s, s
+			var zk K
+			var zv V
+			s := newNode(zk, 0, zv, true)
+			s.exp.tprev, s.exp.tnext = s, s
 			w.buckets[i][j] = s
 		}
 	}
@@ -52,18 +54,18 @@ func (w *timerWheel[K, V]) bucket(deadline int64) *node[K, V] {
 func (w *timerWheel[K, V]) schedule(n *node[K, V], deadline int64) {
 	w.deschedule(n)
 	s := w.bucket(deadline)
-	n.tprev, n.tnext = s.tprev, s
-	s.tprev.tnext = n
-	s.tprev = n
+	n.exp.tprev, n.exp.tnext = s.exp.tprev, s
+	s.exp.tprev.exp.tnext = n
+	s.exp.tprev = n
 }
 
 func (w *timerWheel[K, V]) deschedule(n *node[K, V]) {
-	if n.tnext == nil {
+	if n.exp == nil || n.exp.tnext == nil {
 		return
 	}
-	n.tprev.tnext = n.tnext
-	n.tnext.tprev = n.tprev
-	n.tprev, n.tnext = nil, nil
+	n.exp.tprev.exp.tnext = n.exp.tnext
+	n.exp.tnext.exp.tprev = n.exp.tprev
+	n.exp.tprev, n.exp.tnext = nil, nil
 }
 
 // advance moves the wheel to now and calls expire for every node whose
@@ -92,13 +94,13 @@ func (w *timerWheel[K, V]) expireLevel(level int, prevTicks, delta int64, expire
 	start := prevTicks & mask
 	for i := start; i < start+steps; i++ {
 		s := b[i&mask]
-		n := s.tnext
-		s.tprev, s.tnext = s, s // detach the whole list
+		n := s.exp.tnext
+		s.exp.tprev, s.exp.tnext = s, s // detach the whole list
 		for n != s {
-			next := n.tnext
-			n.tprev, n.tnext = nil, nil
-			deadline := n.expiresAt.Load()
-			if deadline != 0 && (deadline > w.nanos || !expire(n)) && n.queue != queueNone {
+			next := n.exp.tnext
+			n.exp.tprev, n.exp.tnext = nil, nil
+			deadline := n.deadline()
+			if deadline != 0 && (deadline > w.nanos || !expire(n)) && n.queue() != queueNone {
 				w.schedule(n, max(deadline, w.nanos+1))
 			}
 			n = next

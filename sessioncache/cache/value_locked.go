@@ -6,8 +6,8 @@ package cache
 // serves the race detector (which cannot see the seqlock's ordering) and
 // platforms that may reorder loads.
 func (n *node[K, V]) load() V {
-	n.lock()
+	s := n.lock()
 	v := n.value
-	n.unlock()
+	n.unlockRead(s)
 	return v
 }

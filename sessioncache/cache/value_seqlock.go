@@ -11,7 +11,7 @@ import "runtime"
 func (n *node[K, V]) load() V {
 	for spins := 0; ; spins++ {
 		s := n.seq.Load()
-		if s&1 == 0 {
+		if s&seqLocked == 0 {
 			v := n.value
 			if n.seq.Load() == s {
 				return v
