@@ -33,8 +33,8 @@ const maxAgeSeconds = int(MaxLifetime / time.Second)
 //     base64.RawURLEncoding). Value is written in double quotes when
 //     c.Quoted is set. Name and value together are at most 4096 bytes.
 //   - Path, when set, starts with '/', has no control bytes or ';' and
-//     does not end with a space (user agents would trim it);
-//     Domain, when set, is a host name or an IPv4 address. Each is at most 1024 bytes.
+//     does not end with a space (user agents would trim it); Domain, when
+//     set, is a host name or an IPv4 address. Each is at most 1024 bytes.
 //     These checks make attribute injection impossible (CVE-2024-47764).
 //   - MaxAge > 0 and Expires are capped at 400 days from now (MaxLifetime),
 //     the limit RFC 6265bis user agents apply, so the header says what the
@@ -79,6 +79,9 @@ func Delete(w http.ResponseWriter, c *http.Cookie) error {
 // same Name, Path, Domain and flags, an empty value, Max-Age=0 and
 // Expires at the Unix epoch.
 func Expired(c *http.Cookie) *http.Cookie {
+	if c == nil {
+		return nil
+	}
 	return &http.Cookie{
 		Name:        c.Name,
 		Path:        c.Path,

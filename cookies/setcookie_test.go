@@ -266,6 +266,12 @@ func TestSetAndDelete(t *testing.T) {
 	if err := Delete(w, &http.Cookie{Name: "__Secure-x"}); !errors.Is(err, ErrPrefix) {
 		t.Errorf("Delete of a __Secure- cookie without Secure: err = %v", err)
 	}
+	if err := Delete(w, nil); !errors.Is(err, ErrInvalidName) {
+		t.Errorf("Delete(nil): err = %v", err)
+	}
+	if err := Set(w, nil); !errors.Is(err, ErrInvalidName) {
+		t.Errorf("Set(nil): err = %v", err)
+	}
 	if n := len(w.Header().Values("Set-Cookie")); n != 0 {
 		t.Errorf("invalid cookies added %d Set-Cookie headers", n)
 	}
