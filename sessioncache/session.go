@@ -318,9 +318,14 @@ func (s *session) save() (cookieChange, error) {
 			err = m.store.Commit(ctx, s.id, rec)
 		}
 		if errors.Is(err, ErrNotFound) {
-			// Destroyed meanwhile (log out everywhere): never revive it.
-			s.destroyLocked()
-			return cookieDelete, nil
+			// Destroyed or renewed by another request meanwhile: never
+			// revive it. The cookie is left alone, since a concurrent
+			// Renew may just have sent its successor; the next request
+			// with the old token simply starts afresh.
+			s.m.logger().DebugContext(s, "sessioncache: changes dropped, the session ended meanwhile")
+			s.exists, s.token, s.id, s.rec = false, "", "", Record{}
+			s.resetChanges()
+			return cookieKeep, nil
 		}
 		if err != nil {
 			return cookieKeep, fmt.Errorf("sessioncache: save session: %w", err)

@@ -135,3 +135,27 @@ func TestUsersUnsupported(t *testing.T) {
 		t.Errorf("DestroyUser = %v, want ErrUnsupported", err)
 	}
 }
+
+// TestEndedMeanwhileIsNotRevived ends a session in the store while a
+// request of it runs: its changes are dropped, the session is not brought
+// back, and the cookie is left alone (a concurrent Renew may have sent its
+// successor).
+func TestEndedMeanwhileIsNotRevived(t *testing.T) {
+	st := newCountingStore(t)
+	m := &sessioncache.Manager{Store: st}
+	c := &client{t: t, h: app(m)}
+	c.get("/put?k=a&v=1")
+	id := hashToken(c.cookie.Value)
+	c.h = m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.GetString(r.Context(), "a") // loaded
+		st.MemoryStore.Delete(r.Context(), id)
+		m.Put(r.Context(), "b", "2")
+	}))
+	res := c.do("GET", "/")
+	if len(res.Cookies()) != 0 {
+		t.Errorf("cookies %v, want none", res.Cookies())
+	}
+	if _, found, _ := st.MemoryStore.Find(t.Context(), id); found {
+		t.Error("the ended session was revived")
+	}
+}
