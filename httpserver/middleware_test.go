@@ -38,7 +38,7 @@ func TestRequestID(t *testing.T) {
 		rec := httptest.NewRecorder()
 		rt.ServeHTTP(rec, req)
 		got := rec.Body.String()
-		if tc.keep && got != tc.incoming || !tc.keep && (got == tc.incoming || len(got) != 32) {
+		if tc.keep && got != tc.incoming || !tc.keep && (got == tc.incoming || !saneRequestID(got) || len(got) < 18) {
 			t.Errorf("incoming %q: id %q", tc.incoming, got)
 		}
 		if rec.Header().Get("X-Request-ID") != got {
@@ -47,6 +47,25 @@ func TestRequestID(t *testing.T) {
 		if !strings.Contains(logs.String(), "request_id="+got) {
 			t.Errorf("access log lacks request_id=%s:\n%s", got, logs)
 		}
+	}
+}
+
+func TestRequestIDsAreUnique(t *testing.T) {
+	gen1, gen2 := newRequestIDs(), newRequestIDs()
+	seen := map[string]bool{}
+	for range 1000 {
+		for _, id := range []string{gen1(), gen2()} {
+			if seen[id] || !saneRequestID(id) {
+				t.Fatalf("id %q repeated or not sane", id)
+			}
+			seen[id] = true
+		}
+	}
+	custom := RequestIDWith(RequestIDOptions{Header: "x-trace", Generate: func() string { return "fixed" }})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, RequestIDFrom(r.Context())) }))
+	rec := serve(custom, "GET", "/")
+	if rec.Body.String() != "fixed" || rec.Header().Get("X-Trace") != "fixed" {
+		t.Errorf("custom: %q %v", rec.Body, rec.Header())
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
+	"strconv"
+	"sync/atomic"
 )
 
 type requestIDKey struct{}
@@ -14,7 +16,9 @@ type RequestIDOptions struct {
 	// Header is the request and response header that carries the ID.
 	// "" means "X-Request-ID".
 	Header string
-	// Generate makes a new ID. Nil means 16 random bytes in hex.
+	// Generate makes a new ID. Nil means a random 16-hex-digit prefix,
+	// fixed per middleware, a dash and a counter: unique across processes
+	// and cheap to make. IDs are not secret and need not be unguessable.
 	Generate func() string
 }
 
@@ -29,10 +33,10 @@ func RequestID(next http.Handler) http.Handler {
 // (see RequestIDFrom), into the response header, and into the Router's logs
 // for the request.
 func RequestIDWith(opts RequestIDOptions) Middleware {
-	header := cmpOr(opts.Header, "X-Request-ID")
+	header := http.CanonicalHeaderKey(cmpOr(opts.Header, "X-Request-ID"))
 	gen := opts.Generate
 	if gen == nil {
-		gen = newRequestID
+		gen = newRequestIDs()
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -40,7 +44,7 @@ func RequestIDWith(opts RequestIDOptions) Middleware {
 			if !saneRequestID(id) {
 				id = gen()
 			}
-			w.Header().Set(header, id)
+			w.Header()[header] = []string{id}
 			if t := findTracker(w); t != nil {
 				t.requestID = id
 			}
@@ -71,8 +75,14 @@ func saneRequestID(id string) bool {
 	return true
 }
 
-func newRequestID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+// newRequestIDs returns a generator of IDs like "9f86d081884c7d65-1".
+func newRequestIDs() func() string {
+	var seed [8]byte
+	rand.Read(seed[:])
+	prefix := hex.EncodeToString(seed[:]) + "-"
+	var n atomic.Uint64
+	return func() string {
+		var b [40]byte
+		return string(strconv.AppendUint(append(b[:0], prefix...), n.Add(1), 10))
+	}
 }

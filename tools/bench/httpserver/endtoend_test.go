@@ -83,6 +83,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 			url := "http://" + ln.Addr().String() + "/users/42"
 			b.SetParallelism(parallelism)
 			b.ReportAllocs()
+			defer reportCPU(b)()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					resp, err := client.Get(url)

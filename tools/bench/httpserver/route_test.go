@@ -121,9 +121,11 @@ func BenchmarkRoute(b *testing.B) {
 					b.Fatalf("%s %s: status %d", impl.name, c.path, w.status)
 				}
 				b.ReportAllocs()
+				done := reportCPU(b)
 				for b.Loop() {
 					impl.h.ServeHTTP(w, req)
 				}
+				done()
 			})
 		}
 	}
