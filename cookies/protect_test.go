@@ -81,6 +81,27 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// TestReturnedValuesAreOwned checks that a returned value does not share
+// memory with the working buffers that later calls reuse.
+func TestReturnedValuesAreOwned(t *testing.T) {
+	ring := mustRing(t, secretA)
+	for _, p := range protectors {
+		a, _ := p.protect(ring, 0, "sid", []byte("first value"))
+		b, _ := p.protect(ring, 0, "sid", []byte("other bytes"))
+		got, err := p.recover(ring, "sid", a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 10 {
+			p.recover(ring, "sid", b)
+			p.protect(ring, 0, "sid", []byte("third value"))
+		}
+		if string(got) != "first value" {
+			t.Errorf("%s: returned value changed to %q by later calls", p.name, got)
+		}
+	}
+}
+
 func TestSealedHidesValue(t *testing.T) {
 	ring := mustRing(t, secretA)
 	s := &Sealer{Keys: ring}
