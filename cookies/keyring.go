@@ -68,11 +68,13 @@ type ringKey struct {
 
 // NewKeyRing derives the signing key (HMAC-SHA-256), the sealing key
 // (AES-256-GCM) and the key ID of each secret with HKDF-SHA-256, under
-// separate labels. Each secret must be at least MinSecretLen bytes of
-// random data (for example 32 bytes from crypto/rand, hex- or
-// base64-encoded into an environment variable); shorter secrets are
-// ErrSecretTooShort. Two secrets with the same key ID (most likely the
-// same secret twice) are an error.
+// separate labels, so one secret serves signing and encryption. Each
+// secret must be at least MinSecretLen bytes; shorter secrets are
+// ErrSecretTooShort. The length check cannot measure randomness: use 32
+// or more bytes from crypto/rand, for example as the 64 hex characters of
+// `openssl rand -hex 32` in an environment variable, passed as they are.
+// Two secrets with the same key ID (most likely the same secret twice)
+// are an error.
 func NewKeyRing(secrets ...[]byte) (*KeyRing, error) {
 	if len(secrets) == 0 {
 		return nil, fmt.Errorf("%w: no secrets given", ErrSecretTooShort)
