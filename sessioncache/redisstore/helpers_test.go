@@ -77,3 +77,9 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// startAOF starts a standalone redis-server that persists every write
+// before acknowledging it, for tests that kill it.
+func startAOF(t testing.TB) *redistest.Server {
+	return redistest.Start(t, redistest.Options{AppendOnly: true})
+}
