@@ -156,3 +156,18 @@ func ExampleNewKeyRing() {
 	// true
 	// true
 }
+
+func ExampleParser() {
+	// A stricter parser for an endpoint that expects few cookies.
+	p := &cookies.Parser{MaxPairs: 2, MaxBytes: 256}
+	_, err := p.Parse("a=1; b=2; c=3")
+	fmt.Println(errors.Is(err, cookies.ErrTooMany))
+
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("Cookie", "id=1; id=2")
+	ids, err := p.GetAll(r, "id")
+	fmt.Println(ids, err)
+	// Output:
+	// true
+	// [1 2] <nil>
+}
