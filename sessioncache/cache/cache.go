@@ -259,12 +259,12 @@ func (c *Cache[K, V]) put(key K, value V, ttl int64) {
 // replacing the value of the existing one.
 func (c *Cache[K, V]) putLocked(s *shard[K, V], h uint32, key K, w *write[V]) (old V, cause EvictionCause, replaced bool) {
 	if n := s.findLocked(h, key); n != nil {
-		old, cause, needTask, ok := c.update(n, w)
+		prev, why, needTask, ok := c.update(n, w)
 		if ok {
 			if needTask {
 				c.enqueueLocked(s, n, taskUpdate)
 			}
-			return old, cause, true
+			return prev, why, true
 		}
 		// The node cannot hold a deadline: replace it with one that can.
 		old, cause = c.removeLocked(s, n)
@@ -323,7 +323,10 @@ func (c *Cache[K, V]) update(n *node[K, V], w *write[V]) (old V, cause EvictionC
 			e.writeTime.Store(w.now)
 		}
 	}
-	oldWeight := n.weight.Swap(w.weight)
+	oldWeight := w.weight
+	if c.weigher != nil {
+		oldWeight = n.weight.Swap(w.weight)
+	}
 	n.unlock(s)
 	needTask = oldWeight != w.weight || (w.deadline != 0 && (oldExp == 0 || w.deadline < oldExp))
 	if cause == CauseExpired {

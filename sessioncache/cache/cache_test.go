@@ -485,3 +485,29 @@ func TestClearNotifies(t *testing.T) {
 		t.Fatal("Set after Clear lost")
 	}
 }
+
+func TestSetWithTTLOnCacheWithoutExpiry(t *testing.T) {
+	clock := newFakeClock()
+	var log evictionLog[string, int]
+	c := MustNew(Options[string, int]{MaximumSize: 10, Clock: clock, OnEviction: log.record})
+	defer c.Close()
+	c.Set("k", 1)                     // a node without expiry fields
+	c.SetWithTTL("k", 2, time.Minute) // must become one with them
+	if v, ok := c.Get("k"); !ok || v != 2 {
+		t.Fatalf("Get = %v, %v", v, ok)
+	}
+	if log.count(CauseReplaced) != 1 || c.Len() != 1 {
+		t.Fatalf("replaced notifications %d, Len %d", log.count(CauseReplaced), c.Len())
+	}
+	clock.Advance(time.Minute)
+	if _, ok := c.Get("k"); ok {
+		t.Fatal("entry outlived its TTL")
+	}
+	c.CleanUp()
+	if c.Len() != 0 {
+		t.Fatalf("Len = %d after expiry", c.Len())
+	}
+	if st := c.Stats(); st.Replaced != 1 || st.Removed != 0 {
+		t.Fatalf("stats = %+v", st)
+	}
+}

@@ -128,3 +128,15 @@ func TestNodeSize(t *testing.T) {
 		t.Fatalf("node size = %d, want 64", got)
 	}
 }
+
+func TestMaxWeightFitsPolicyBits(t *testing.T) {
+	if MaxWeight != 1<<queueShift-1 {
+		t.Fatalf("MaxWeight %d does not match queueShift %d", MaxWeight, queueShift)
+	}
+	n := newNode(1, 0, 1, false)
+	n.setPolicyWeight(MaxWeight)
+	n.setQueue(queuePinned)
+	if n.queue() != queuePinned || n.policyWeight() != MaxWeight {
+		t.Fatalf("packed state: queue %d weight %d", n.queue(), n.policyWeight())
+	}
+}

@@ -14,12 +14,7 @@ const (
 	queuePinned                  // tracked without a list (unbounded caches)
 )
 
-const (
-	queueShift = 29
-	// MaxWeight is the largest weight an entry can have; a Weigher's
-	// larger results are clamped to it.
-	MaxWeight = 1<<queueShift - 1
-)
+const queueShift = 29 // pw's bits above the weight hold the queue
 
 // seq bits: the writers' lock, the removal mark, and a write count above.
 const (

@@ -20,7 +20,7 @@ type Options[K comparable, V any] struct {
 
 	// Weigher returns the weight of an entry. It is required with
 	// MaximumWeight and not allowed without it. It must be fast and must
-	// not call the cache.
+	// not call the cache. Results above MaxWeight count as MaxWeight.
 	Weigher func(key K, value V) uint32
 
 	// ExpireAfterWrite removes an entry this long after it was created or
@@ -50,6 +50,9 @@ type Options[K comparable, V any] struct {
 	// InitialCapacity presizes the hash table. Zero picks a default.
 	InitialCapacity int
 }
+
+// MaxWeight is the largest weight an entry can have (about 512 Mi).
+const MaxWeight = 1<<29 - 1
 
 // Clock tells the time. The cache only subtracts instants it got from the
 // same Clock, so a monotonic reading (as time.Now returns) is ideal.

@@ -2,8 +2,6 @@ package cachebench
 
 import (
 	"fmt"
-	"hash/fnv"
-	"math"
 	"math/rand"
 	"testing"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"github.com/maypok86/otter/v2"
 
 	"github.com/serverdev/stdweb/sessioncache/cache"
+	"github.com/serverdev/stdweb/tools/bench/cache/internal/ycsb"
 )
 
 // The shape of Caffeine's GetPutBenchmark: 2^15 keys drawn from a scrambled
@@ -29,13 +28,10 @@ const (
 )
 
 var keys = func() []uint64 {
-	z := newZipfian(items, 0.99, 7)
+	z := ycsb.NewZipfian(items, 0.99, 7)
 	ks := make([]uint64, size)
 	for i := range ks {
-		h := fnv.New64a()
-		v := z.next()
-		h.Write([]byte{byte(v), byte(v >> 8), byte(v >> 16), byte(v >> 24)})
-		ks[i] = h.Sum64() % items
+		ks[i] = ycsb.Scramble(z.Next()) % items
 	}
 	return ks
 }()
@@ -122,35 +118,4 @@ func BenchmarkGetPut(b *testing.B) {
 			})
 		}
 	}
-}
-
-// zipfian is YCSB's ZipfianGenerator.
-type zipfian struct {
-	items, theta, alpha, eta, zetan float64
-	r                               *rand.Rand
-}
-
-func newZipfian(n int, theta float64, seed int64) *zipfian {
-	var zetan float64
-	for i := 1; i <= n; i++ {
-		zetan += 1 / math.Pow(float64(i), theta)
-	}
-	zeta2 := 1 + 1/math.Pow(2, theta)
-	return &zipfian{
-		items: float64(n), theta: theta, alpha: 1 / (1 - theta), zetan: zetan,
-		eta: (1 - math.Pow(2/float64(n), 1-theta)) / (1 - zeta2/zetan),
-		r:   rand.New(rand.NewSource(seed)),
-	}
-}
-
-func (z *zipfian) next() uint64 {
-	u := z.r.Float64()
-	uz := u * z.zetan
-	if uz < 1 {
-		return 0
-	}
-	if uz < 1+math.Pow(0.5, z.theta) {
-		return 1
-	}
-	return uint64(z.items * math.Pow(z.eta*u-z.eta+1, z.alpha))
 }

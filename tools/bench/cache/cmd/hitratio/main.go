@@ -24,6 +24,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,8 +60,20 @@ func run(args []string, out io.Writer) error {
 	fs.IntVar(&cfg.threads, "threads", 1, "goroutines sharing each replay; above 1 also replays single-threaded to show the loss")
 	fs.IntVar(&cfg.runs, "runs", 1, "replays to average for each randomized policy and capacity (caches seed their hashes at random)")
 	fs.StringVar(&cfg.svgDir, "svg", "", "directory for the SVG charts (default sessioncache/cache/charts; \"-\" for none)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `file`")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	cfg.names = strings.Split(traceList, ",")
 	cfg.policies = strings.Split(policyList, ",")

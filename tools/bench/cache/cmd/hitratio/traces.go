@@ -4,13 +4,13 @@ import (
 	"bufio"
 	"compress/gzip"
 	"fmt"
-	"hash/fnv"
-	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/serverdev/stdweb/tools/bench/cache/internal/ycsb"
 )
 
 // workload is a named access sequence with the capacities to simulate.
@@ -108,60 +108,13 @@ func zipfTrace() []uint64 {
 }
 
 // scrambledZipfTrace is YCSB's scrambled Zipfian: Zipfian ranks over
-// items with the given theta, each rank hashed (FNV-1a) so that popular
-// keys are spread over the key space.
+// items with the given theta, each rank hashed so that popular keys are
+// spread over the key space.
 func scrambledZipfTrace(items int, theta float64, n int, seed int64) []uint64 {
-	g := newZipfian(items, theta, seed)
+	g := ycsb.NewZipfian(items, theta, seed)
 	keys := make([]uint64, n)
 	for i := range keys {
-		keys[i] = scramble(g.next())
+		keys[i] = ycsb.Scramble(g.Next())
 	}
 	return keys
-}
-
-func scramble(rank uint64) uint64 {
-	h := fnv.New64a()
-	var b [8]byte
-	for i := range b {
-		b[i] = byte(rank >> (8 * i))
-	}
-	h.Write(b[:])
-	return h.Sum64()
-}
-
-// zipfian is YCSB's ZipfianGenerator (Gray et al., "Quickly generating
-// billion-record synthetic databases").
-type zipfian struct {
-	items             float64
-	theta, alpha, eta float64
-	zetan             float64
-	r                 *rand.Rand
-}
-
-func newZipfian(items int, theta float64, seed int64) *zipfian {
-	var zetan float64
-	for i := 1; i <= items; i++ {
-		zetan += 1 / math.Pow(float64(i), theta)
-	}
-	zeta2 := 1 + 1/math.Pow(2, theta)
-	return &zipfian{
-		items: float64(items),
-		theta: theta,
-		alpha: 1 / (1 - theta),
-		eta:   (1 - math.Pow(2/float64(items), 1-theta)) / (1 - zeta2/zetan),
-		zetan: zetan,
-		r:     rand.New(rand.NewSource(seed)),
-	}
-}
-
-func (z *zipfian) next() uint64 {
-	u := z.r.Float64()
-	uz := u * z.zetan
-	if uz < 1 {
-		return 0
-	}
-	if uz < 1+math.Pow(0.5, z.theta) {
-		return 1
-	}
-	return uint64(z.items * math.Pow(z.eta*u-z.eta+1, z.alpha))
 }
