@@ -3,6 +3,7 @@ package httpserver
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -66,6 +67,11 @@ func (t *tracker) WriteHeader(code int) {
 	if t.wrote {
 		t.superfluous(code)
 		return
+	}
+	if code < 100 || code > 999 {
+		// net/http would panic after the status counted as sent; panic
+		// before, so the client gets a 500 rather than a broken connection.
+		panic(fmt.Sprintf("httpserver: invalid WriteHeader code %d", code))
 	}
 	if code >= 100 && code <= 199 && code != http.StatusSwitchingProtocols {
 		t.w.WriteHeader(code) // informational: not the final response

@@ -41,6 +41,9 @@ func TestExactlyOneResponse(t *testing.T) {
 		{"panic", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			panic("boom")
 		}), 500, "Internal Server Error", `msg="httpserver: handler panicked" method=GET route="GET /r/{id}" path=/r/1 panic=boom stack=`},
+		{"invalid status", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(42)
+		}), 500, "Internal Server Error", `panic="httpserver: invalid WriteHeader code 42"`},
 		{"trailers are not late headers", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Trailer", "X-Sum")
 			io.WriteString(w, "data")
