@@ -314,7 +314,7 @@ func TestTwoNodesOneSession(t *testing.T) {
 // every acknowledged change.
 func TestMiddlewareRedisKilled(t *testing.T) {
 	srv := startAOF(t)
-	node := newAppNode(t, "a", redisstore.Options{Timeout: 500 * time.Millisecond}, srv.Addr())
+	node := newAppNode(t, "a", redisstore.Options{Timeout: outageTimeout}, srv.Addr())
 
 	const clients = 8
 	browsers := make([]*browser, clients)
@@ -365,24 +365,8 @@ func TestMiddlewareRedisKilled(t *testing.T) {
 			}
 		})
 	}
-	time.Sleep(150 * time.Millisecond)
-	down.Store(true)
-	srv.Kill()
-	time.Sleep(150 * time.Millisecond)
-	down.Store(false)
-	if err := srv.Restart(); err != nil {
-		t.Error(err)
-	}
-	time.Sleep(150 * time.Millisecond)
-	stop.Store(true)
-	wg.Wait()
-
-	if outage503.Load() == 0 {
-		t.Error("no request got 503 while Redis was down")
-	}
-	if n := slow503.Load(); n > 0 {
-		t.Errorf("%d requests took more than %v to get their 503", n, slowFailure)
-	}
+	killUnderLoad(t, srv, &down, &stop, &wg)
+	checkOutage(t, "requests (503)", outage503.Load(), slow503.Load())
 	for c, b := range browsers {
 		code, body, err := b.do("GET", "/me")
 		if err != nil || code != http.StatusOK || body != fmt.Sprint("k", c) {
@@ -394,5 +378,4 @@ func TestMiddlewareRedisKilled(t *testing.T) {
 			t.Errorf("client %d after the restart: count = %d %q %v; want %d acknowledged (+ up to %d failed)", c, code, body, err, acked[c], uncertain[c])
 		}
 	}
-	t.Logf("503 answers during the outage: %d", outage503.Load())
 }

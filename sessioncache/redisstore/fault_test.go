@@ -20,6 +20,44 @@ import (
 // down: its timeout plus slack for a loaded test machine.
 const slowFailure = 2 * time.Second
 
+// outageTimeout is the store timeout of the tests that kill Redis.
+// rueidis retries reads until the deadline, so a read rides out an outage
+// shorter than this and fails with ErrUnavailable after it.
+const outageTimeout = 300 * time.Millisecond
+
+// killUnderLoad lets the load that wg waits for run, kills srv, keeps it
+// down for a while (down is true meanwhile) longer than outageTimeout,
+// restarts it from its append-only file, lets the load run again, then sets
+// stop and waits for the load to end.
+func killUnderLoad(t *testing.T, srv *redistest.Server, down, stop *atomic.Bool, wg *sync.WaitGroup) {
+	t.Helper()
+	const phase = 150 * time.Millisecond
+	time.Sleep(phase)
+	down.Store(true)
+	srv.Kill()
+	time.Sleep(3 * outageTimeout)
+	down.Store(false)
+	if err := srv.Restart(); err != nil {
+		t.Error(err)
+	}
+	time.Sleep(phase)
+	stop.Store(true)
+	wg.Wait()
+}
+
+// checkOutage checks that some operations failed during the outage and
+// that none took long to fail.
+func checkOutage(t *testing.T, what string, failed, slow int64) {
+	t.Helper()
+	if failed == 0 {
+		t.Errorf("no %s failed while Redis was down", what)
+	}
+	if slow > 0 {
+		t.Errorf("%d %s took more than %v to fail", slow, what, slowFailure)
+	}
+	t.Logf("%s failed during the outage: %d", what, failed)
+}
+
 // sessionLog is what one worker knows about its session: the value of its
 // last acknowledged write, and the values of writes that failed after it
 // (which Redis may or may not have applied).
@@ -37,7 +75,7 @@ func TestKillUnderLoad(t *testing.T) {
 	srv := redistest.Start(t, redistest.Options{AppendOnly: true})
 	client := newClient(t, srv.Addr())
 	setup := redisstore.New(client, testOptions(redisstore.Options{}))
-	s := redisstore.New(client, redisstore.Options{Timeout: 250 * time.Millisecond})
+	s := redisstore.New(client, redisstore.Options{Timeout: outageTimeout})
 	ctx := t.Context()
 
 	const workers = 8
@@ -80,24 +118,8 @@ func TestKillUnderLoad(t *testing.T) {
 			}
 		})
 	}
-	time.Sleep(150 * time.Millisecond) // load running
-	down.Store(true)
-	srv.Kill()
-	time.Sleep(150 * time.Millisecond) // outage under load
-	down.Store(false)
-	if err := srv.Restart(); err != nil {
-		t.Error(err)
-	}
-	time.Sleep(150 * time.Millisecond) // recovery under load
-	stop.Store(true)
-	wg.Wait()
-
-	if outageErrs.Load() == 0 {
-		t.Error("no write failed while Redis was down")
-	}
-	if n := slowErrs.Load(); n > 0 {
-		t.Errorf("%d writes took more than %v to fail", n, slowFailure)
-	}
+	killUnderLoad(t, srv, &down, &stop, &wg)
+	checkOutage(t, "writes", outageErrs.Load(), slowErrs.Load())
 	for w, l := range logs {
 		id := fmt.Sprint("load", w)
 		rec, found, err := setup.Find(ctx, id)
@@ -116,7 +138,6 @@ func TestKillUnderLoad(t *testing.T) {
 			t.Errorf("UserSessions(user%d) = %v, %v after restart", w, ids, err)
 		}
 	}
-	t.Logf("writes failed during the outage: %d", outageErrs.Load())
 }
 
 // TestClusterNodeDown stops one master of a cluster: sessions on the other
