@@ -17,18 +17,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/serverdev/stdweb/httpserver"
-	"github.com/serverdev/stdweb/httpserver/dotenv"
 	"github.com/serverdev/stdweb/modules-demo/internal/setup"
 	"github.com/serverdev/stdweb/modules-demo/internal/sns"
 	"github.com/serverdev/stdweb/modules-demo/internal/social"
@@ -45,24 +40,9 @@ type config struct {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := dotenv.LoadIfExists(".env"); err != nil {
-		log.Error("read .env", "err", err)
-		os.Exit(1)
-	}
-	cfg, err := parseConfig(os.Args[1:], os.Getenv, os.Stderr)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return
-		}
-		os.Exit(2)
-	}
-	if err := run(ctx, cfg, log, nil); err != nil {
-		log.Error("sns stopped", "err", err)
-		os.Exit(1)
-	}
+	setup.Main(parseConfig, func(ctx context.Context, cfg config, log *slog.Logger) error {
+		return run(ctx, cfg, log, nil)
+	})
 }
 
 // parseConfig reads the flags in args, with defaults from the environment.

@@ -75,6 +75,7 @@ type App struct {
 	cookieOpt cookies.Options
 	node      string
 	log       *slog.Logger
+	stopSub   func() // ends the subscription to the social store's changes
 }
 
 // New returns an App configured by cfg.
@@ -123,7 +124,7 @@ func New(cfg Config) (*App, error) {
 	}
 	// A post or a follow changes some timelines: drop them from this app's
 	// cache. Every App (every node of a cluster) subscribes on its own.
-	cfg.Social.Subscribe(func(users []string) {
+	a.stopSub = cfg.Social.Subscribe(func(users []string) {
 		for _, u := range users {
 			a.timelines.Delete(u)
 		}
@@ -131,8 +132,10 @@ func New(cfg Config) (*App, error) {
 	return a, nil
 }
 
-// Close stops the timeline cache. Call it after the server stopped.
+// Close stops the timeline cache and its invalidations. Call it after the
+// server stopped.
 func (a *App) Close() error {
+	a.stopSub()
 	a.timelines.Close()
 	return nil
 }

@@ -56,7 +56,8 @@ type Store struct {
 	mu        sync.RWMutex
 	users     map[string]*account
 	lastID    int64
-	listeners []func(users []string)
+	listeners map[int]func(users []string)
+	nextSub   int
 }
 
 type account struct {
@@ -78,7 +79,7 @@ func New(opts Options) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{now: now, users: make(map[string]*account)}
+	return &Store{now: now, users: make(map[string]*account), listeners: make(map[int]func([]string))}
 }
 
 // ValidUsername reports whether name is 3 to 20 characters of a-z, 0-9
@@ -96,18 +97,34 @@ func ValidUsername(name string) bool {
 }
 
 // Subscribe registers f to be called, after each change, with the names of
-// the users whose timelines the change affects. f runs on the goroutine
-// that made the change, after the Store's lock is released; it must be
-// fast and must not block.
-func (s *Store) Subscribe(f func(users []string)) {
+// the users whose timelines the change affects, and returns a function
+// that cancels the subscription. f runs on the goroutine that made the
+// change, after the Store's lock is released; it must be fast and must not
+// block.
+func (s *Store) Subscribe(f func(users []string)) (cancel func()) {
 	s.mu.Lock()
-	s.listeners = append(s.listeners, f)
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	id := s.nextSub
+	s.nextSub++
+	s.listeners[id] = f
+	return func() {
+		s.mu.Lock()
+		delete(s.listeners, id)
+		s.mu.Unlock()
+	}
 }
 
-func (s *Store) notify(listeners []func([]string), users []string) {
-	for _, f := range listeners {
-		f(users)
+// notify returns a function that tells the subscribers about users. The
+// caller holds s.mu and calls the function once it has released it.
+func (s *Store) notify(users []string) func() {
+	fs := make([]func([]string), 0, len(s.listeners))
+	for _, f := range s.listeners {
+		fs = append(fs, f)
+	}
+	return func() {
+		for _, f := range fs {
+			f(users)
+		}
 	}
 }
 
@@ -178,10 +195,9 @@ func (s *Store) AddPost(author, body string) (Post, error) {
 	s.lastID++
 	p := Post{ID: s.lastID, Author: author, Body: body, Created: s.now()}
 	a.posts = append(a.posts, p)
-	affected := append([]string{author}, keys(a.followers)...)
-	listeners := s.listeners
+	notify := s.notify(append([]string{author}, keys(a.followers)...))
 	s.mu.Unlock()
-	s.notify(listeners, affected)
+	notify()
 	return p, nil
 }
 
@@ -214,9 +230,9 @@ func (s *Store) setFollow(follower, followee string, on bool) error {
 		delete(a.following, followee)
 		delete(b.followers, follower)
 	}
-	listeners := s.listeners
+	notify := s.notify([]string{follower})
 	s.mu.Unlock()
-	s.notify(listeners, []string{follower})
+	notify()
 	return nil
 }
 

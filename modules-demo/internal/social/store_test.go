@@ -155,8 +155,9 @@ func TestFollowAndTimeline(t *testing.T) {
 
 func TestSubscribe(t *testing.T) {
 	s := newTestStore(t, "ann", "bob", "cat")
-	var got [][]string
-	s.Subscribe(func(users []string) { got = append(got, users) })
+	var got, other [][]string
+	cancel := s.Subscribe(func(users []string) { got = append(got, users) })
+	s.Subscribe(func(users []string) { other = append(other, users) })
 	s.Follow("bob", "ann")
 	s.Follow("cat", "ann")
 	s.AddPost("ann", "hi")
@@ -164,6 +165,14 @@ func TestSubscribe(t *testing.T) {
 	want := [][]string{{"bob"}, {"cat"}, {"ann", "bob", "cat"}, {"cat"}}
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("notifications = %q, want %q", got, want)
+	}
+	cancel()
+	s.AddPost("bob", "after cancel")
+	if len(got) != len(want) {
+		t.Errorf("notified after cancel: %q", got[len(want):])
+	}
+	if len(other) != len(want)+1 {
+		t.Errorf("the other subscriber got %d notifications, want %d", len(other), len(want)+1)
 	}
 }
 
