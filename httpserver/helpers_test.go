@@ -49,6 +49,10 @@ func (d *discardWriter) Header() http.Header         { return d.h }
 func (d *discardWriter) WriteHeader(code int)        { d.status = code }
 func (d *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 
+// WriteString makes discardWriter an io.StringWriter, like net/http's
+// ResponseWriter, so allocation tests see what a real server sees.
+func (d *discardWriter) WriteString(s string) (int, error) { return len(s), nil }
+
 func mustNoErr(t *testing.T, rt *Router) {
 	t.Helper()
 	if err := rt.Err(); err != nil {

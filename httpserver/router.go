@@ -106,6 +106,10 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (c *routerCore) finish(t *tracker) {
 	p := recover()
+	if p == nil && t.wrote && t.access == nil && !t.abort && !t.hijacked && len(t.w.Header()) == t.headerLen {
+		putTracker(t) // the common case: one response, nothing to log
+		return
+	}
 	if p == http.ErrAbortHandler {
 		putTracker(t)
 		panic(p)

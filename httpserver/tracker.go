@@ -96,6 +96,23 @@ func (t *tracker) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// WriteString keeps io.WriteString free of a []byte copy, as net/http's
+// own ResponseWriter does.
+func (t *tracker) WriteString(s string) (int, error) {
+	if !t.wrote && !t.hijacked {
+		t.commit(http.StatusOK)
+	}
+	var n int
+	var err error
+	if sw, ok := t.w.(io.StringWriter); ok {
+		n, err = sw.WriteString(s)
+	} else {
+		n, err = t.w.Write([]byte(s))
+	}
+	t.bytes += int64(n)
+	return n, err
+}
+
 // ReadFrom keeps the sendfile path of net/http for io.Copy to the response.
 func (t *tracker) ReadFrom(src io.Reader) (int64, error) {
 	if !t.wrote && !t.hijacked {

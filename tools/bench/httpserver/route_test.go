@@ -92,15 +92,17 @@ func newChi() http.Handler {
 	return r
 }
 
-// discard is a ResponseWriter that keeps nothing, shared by all three.
+// discard is a ResponseWriter that keeps nothing, shared by all three. Like
+// net/http's, it implements io.StringWriter.
 type discard struct {
 	h      http.Header
 	status int
 }
 
-func (d *discard) Header() http.Header         { return d.h }
-func (d *discard) WriteHeader(code int)        { d.status = code }
-func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discard) Header() http.Header               { return d.h }
+func (d *discard) WriteHeader(code int)              { d.status = code }
+func (d *discard) Write(p []byte) (int, error)       { return len(p), nil }
+func (d *discard) WriteString(s string) (int, error) { return len(s), nil }
 
 func BenchmarkRoute(b *testing.B) {
 	impls := []struct {
