@@ -9,8 +9,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
 
 	"github.com/serverdev/stdweb/tools/internal/batch"
 	"github.com/serverdev/stdweb/tools/internal/filetree"
@@ -40,9 +44,10 @@ fails with the module named and the diff shown. The last line is
 "N passed, N failed".`
 
 func runIsolate(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "isolate", "[-j N] [-keep] [module...]", isolateDescription)
+	fs := newFlagSet(e, "isolate", "[-j N] [-keep] [-fresh] [module...]", isolateDescription)
 	jobs := fs.Int("j", defaultJobs(), "modules checked at a time")
 	keep := fs.Bool("keep", false, "keep the temporary directory (proxy, copies) and print its path")
+	fresh := fs.Bool("fresh", false, "use an empty module cache in the temporary directory instead of the tool's own")
 	if code := parseFlags(e, fs, args); code >= 0 {
 		return code
 	}
@@ -67,7 +72,13 @@ func runIsolate(ctx context.Context, e *env, args []string) int {
 	} else {
 		defer os.RemoveAll(tmp)
 	}
-	iso, err := newIsolation(ws, tmp)
+	modcache := filepath.Join(tmp, "modcache")
+	if !*fresh {
+		if modcache, err = isolateModCache(); err != nil {
+			return fail(e, "isolate", err)
+		}
+	}
+	iso, err := newIsolation(ws, tmp, modcache)
 	if err != nil {
 		return fail(e, "isolate", err)
 	}
@@ -97,9 +108,48 @@ type isolation struct {
 	prefix string   // common path prefix of the workspace modules
 }
 
-// newIsolation writes the proxy of sibling versions under tmp and prepares
-// the environment of the isolated builds.
-func newIsolation(ws *workspace.Workspace, tmp string) (*isolation, error) {
+// isolateModCache returns the module cache the isolated builds share from
+// run to run. A cache of its own keeps third-party modules at the same paths,
+// so the build cache serves them, while the workspace modules in it are
+// replaced on each run (see purgeModCache).
+func isolateModCache() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "stdweb-ws", "isolate-modcache"), nil
+}
+
+// purgeModCache removes the given module versions, extracted and
+// downloaded, from the module cache at dir, so that the next build takes
+// them from the proxy again.
+func purgeModCache(dir string, mods []module.Version) error {
+	for _, m := range mods {
+		path, err := module.EscapePath(m.Path)
+		if err != nil {
+			return err
+		}
+		version, err := module.EscapeVersion(m.Version)
+		if err != nil {
+			return err
+		}
+		if err := os.RemoveAll(filepath.Join(dir, filepath.FromSlash(path)+"@"+version)); err != nil {
+			return err
+		}
+		dl, _ := filepath.Glob(filepath.Join(dir, "cache", "download", filepath.FromSlash(path), "@v", version+".*"))
+		for _, f := range dl {
+			if err := os.Remove(f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// newIsolation writes the proxy of sibling versions under tmp, clears them
+// from the module cache modcache, and prepares the environment of the
+// isolated builds.
+func newIsolation(ws *workspace.Workspace, tmp, modcache string) (*isolation, error) {
 	iso := &isolation{ws: ws, tmp: tmp, prefix: pathPrefix(ws)}
 	var served []modproxy.Module
 	for _, v := range ws.SiblingRequires() {
@@ -113,6 +163,9 @@ func newIsolation(ws *workspace.Workspace, tmp string) (*isolation, error) {
 		return nil, err
 	}
 	iso.sums = sums
+	if err := purgeModCache(modcache, ws.SiblingRequires()); err != nil {
+		return nil, fmt.Errorf("clearing the workspace modules from %s: %w", modcache, err)
+	}
 
 	gomodcache, err := goEnv("GOMODCACHE")
 	if err != nil {
@@ -140,7 +193,7 @@ func newIsolation(ws *workspace.Workspace, tmp string) (*isolation, error) {
 		"GOWORK=off",
 		"GOPROXY=" + strings.Join(proxies, ","),
 		"GONOSUMDB=" + iso.prefix,
-		"GOMODCACHE=" + filepath.Join(tmp, "modcache"),
+		"GOMODCACHE=" + modcache,
 		"GOFLAGS=" + strings.Join(goflags, " "),
 	}
 	return iso, nil
@@ -208,16 +261,40 @@ func (iso *isolation) copyModule(dir string, m workspace.Module) error {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
-	var b bytes.Buffer
+	var lines []string
 	for line := range strings.Lines(string(old)) {
-		if !iso.ownSumLine(line) {
-			b.WriteString(line)
+		if line = strings.TrimSpace(line); line != "" && !iso.ownSumLine(line) {
+			lines = append(lines, line)
 		}
 	}
-	for _, s := range iso.sums {
-		b.WriteString(s + "\n")
+	lines = append(lines, iso.sums...)
+	slices.SortStableFunc(lines, compareSumLines)
+	return os.WriteFile(sumPath, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+}
+
+// compareSumLines orders go.sum lines as the go command writes them: by
+// module path, then by version (a version's go.mod line after its zip
+// line).
+func compareSumLines(a, b string) int {
+	af, bf := strings.Fields(a), strings.Fields(b)
+	if len(af) < 2 || len(bf) < 2 {
+		return strings.Compare(a, b)
 	}
-	return os.WriteFile(sumPath, b.Bytes(), 0o644)
+	if c := strings.Compare(af[0], bf[0]); c != 0 {
+		return c
+	}
+	av, amod := strings.CutSuffix(af[1], "/go.mod")
+	bv, bmod := strings.CutSuffix(bf[1], "/go.mod")
+	if c := semver.Compare(av, bv); c != 0 {
+		return c
+	}
+	switch {
+	case amod == bmod:
+		return 0
+	case amod:
+		return 1
+	}
+	return -1
 }
 
 // ownSumLine reports whether a go.sum line is about a workspace module.
@@ -252,40 +329,55 @@ func (iso *isolation) checkTidy(ctx context.Context, out io.Writer, dir string) 
 	return fmt.Errorf("go mod tidy -diff: %d line(s) to change", changed)
 }
 
-// significantDiff filters the output of go mod tidy -diff: in go.sum
-// sections it drops the added or removed lines for which ignore is true,
-// and it drops sections left without a change. It returns the remaining
-// text and the number of changed lines left.
+// significantDiff filters the output of go mod tidy -diff. In go.sum
+// sections it drops the added or removed lines for which ignore is true and
+// the lines that are only moved (removed and added alike); it drops the
+// sections left without a change. It returns the remaining text and the
+// number of changed lines left.
 func significantDiff(diff string, ignore func(line string) bool) (string, int) {
 	var (
 		out     strings.Builder
-		section strings.Builder
-		changed int // in all kept sections
-		n       int // in the current section
+		changed int
+		section []string
 		inSum   bool
 	)
 	flush := func() {
+		removed, added := map[string]bool{}, map[string]bool{}
+		for _, l := range section {
+			if strings.HasPrefix(l, "-") && !strings.HasPrefix(l, "--- ") {
+				removed[l[1:]] = true
+			} else if strings.HasPrefix(l, "+") && !strings.HasPrefix(l, "+++ ") {
+				added[l[1:]] = true
+			}
+		}
+		var kept []string
+		n := 0
+		for _, l := range section {
+			isChange := (strings.HasPrefix(l, "-") && !strings.HasPrefix(l, "--- ")) ||
+				(strings.HasPrefix(l, "+") && !strings.HasPrefix(l, "+++ "))
+			if isChange && inSum && (ignore(l[1:]) || (removed[l[1:]] && added[l[1:]])) {
+				continue
+			}
+			if isChange {
+				n++
+			}
+			kept = append(kept, l)
+		}
 		if n > 0 {
-			out.WriteString(section.String())
+			for _, l := range kept {
+				out.WriteString(l + "\n")
+			}
 			changed += n
 		}
-		section.Reset()
-		n = 0
+		section = section[:0]
 	}
 	for line := range strings.Lines(diff) {
 		line = strings.TrimSuffix(line, "\n")
-		switch {
-		case strings.HasPrefix(line, "diff "):
+		if strings.HasPrefix(line, "diff ") {
 			flush()
 			inSum = strings.HasSuffix(line, "go.sum")
-		case strings.HasPrefix(line, "--- "), strings.HasPrefix(line, "+++ "), strings.HasPrefix(line, "@@"):
-		case strings.HasPrefix(line, "+"), strings.HasPrefix(line, "-"):
-			if inSum && ignore(line[1:]) {
-				continue
-			}
-			n++
 		}
-		section.WriteString(line + "\n")
+		section = append(section, line)
 	}
 	flush()
 	return out.String(), changed

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/mod/module"
 )
 
 func TestSignificantDiff(t *testing.T) {
@@ -23,15 +28,17 @@ diff current/go.sum tidy/go.sum
 @@ -1,4 +1,2 @@
 -example.com/lib v0.1.0 h1:abc=
 -example.com/lib v0.1.0/go.mod h1:def=
+-golang.org/x/moved v0.1.0 h1:m=
  golang.org/x/sync v0.25.0 h1:x=
++golang.org/x/moved v0.1.0 h1:m=
 +golang.org/x/text v0.1.0 h1:y=
 `
 	own := func(line string) bool { return strings.HasPrefix(line, "example.com/lib ") }
 	got, n := significantDiff(diff, own)
 	if n != 3 {
-		t.Errorf("changed = %d, want 3 (two go.mod lines, one foreign go.sum line):\n%s", n, got)
+		t.Errorf("changed = %d, want 3 (two go.mod lines, one foreign go.sum line; a move is no change):\n%s", n, got)
 	}
-	if strings.Contains(got, "h1:abc=") || !strings.Contains(got, "+golang.org/x/text") || !strings.Contains(got, "+require example.com/lib") {
+	if strings.Contains(got, "h1:abc=") || strings.Contains(got, "x/moved") || !strings.Contains(got, "+golang.org/x/text") || !strings.Contains(got, "+require example.com/lib") {
 		t.Errorf("filtered diff:\n%s", got)
 	}
 
@@ -62,7 +69,7 @@ func TestRunIsolate(t *testing.T) {
 		"app/go.sum":  "example.com/lib v0.1.0 h1:stale/fromanoldrelease=\n",
 		"hidden/h.go": "package hidden\n\nimport \"example.com/lib\"\n\nconst X = lib.Answer\n",
 	})
-	code, stdout, stderr := runWS(t, root, "isolate")
+	code, stdout, stderr := runWS(t, root, "isolate", "-fresh")
 	if code != exitFail {
 		t.Errorf("exit %d, want %d; stderr: %s", code, exitFail, stderr)
 	}
@@ -76,8 +83,51 @@ func TestRunIsolate(t *testing.T) {
 		t.Errorf("the proxy does not list lib@v0.1.0:\n%s", stdout)
 	}
 
-	code, stdout, _ = runWS(t, root, "isolate", "app", "lib")
+	code, stdout, _ = runWS(t, root, "isolate", "-fresh", "app", "lib")
 	if code != exitOK || lastLine(stdout) != "2 passed, 0 failed" {
 		t.Errorf("ws isolate app lib: exit %d\n%s", code, stdout)
+	}
+}
+
+func TestCompareSumLines(t *testing.T) {
+	lines := []string{
+		"b.com/x v1.0.0/go.mod h1:4=",
+		"a.com/x v0.10.0 h1:3=",
+		"a.com/x v0.9.0/go.mod h1:2=",
+		"a.com/x v0.9.0 h1:1=",
+	}
+	slices.SortStableFunc(lines, compareSumLines)
+	want := []string{"a.com/x v0.9.0 h1:1=", "a.com/x v0.9.0/go.mod h1:2=", "a.com/x v0.10.0 h1:3=", "b.com/x v1.0.0/go.mod h1:4="}
+	if !slices.Equal(lines, want) {
+		t.Errorf("sorted = %q, want %q", lines, want)
+	}
+}
+
+func TestPurgeModCache(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"example.com/lib@v0.1.0/lib.go":                   "package lib\n",
+		"example.com/lib@v0.2.0/lib.go":                   "package lib\n",
+		"cache/download/example.com/lib/@v/v0.1.0.zip":    "",
+		"cache/download/example.com/lib/@v/v0.1.0.mod":    "",
+		"cache/download/example.com/lib/@v/v0.2.0.mod":    "",
+		"cache/download/example.com/!upper/@v/v0.1.0.mod": "",
+	})
+	err := purgeModCache(dir, []module.Version{{Path: "example.com/lib", Version: "v0.1.0"}, {Path: "example.com/Upper", Version: "v0.1.0"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{
+		"example.com/lib@v0.1.0":                          false,
+		"example.com/lib@v0.2.0":                          true,
+		"cache/download/example.com/lib/@v/v0.1.0.zip":    false,
+		"cache/download/example.com/lib/@v/v0.1.0.mod":    false,
+		"cache/download/example.com/lib/@v/v0.2.0.mod":    true,
+		"cache/download/example.com/!upper/@v/v0.1.0.mod": false,
+	} {
+		_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name)))
+		if (err == nil) != want {
+			t.Errorf("%s exists = %v, want %v", name, err == nil, want)
+		}
 	}
 }
