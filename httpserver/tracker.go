@@ -250,19 +250,8 @@ func (t *tracker) render(e *Error) {
 }
 
 func (t *tracker) logAccess() {
-	level := slog.LevelInfo
-	if t.status >= 500 {
-		level = slog.LevelError
-	}
-	t.access.LogAttrs(t.req.Context(), level, "request",
-		slog.String("method", t.req.Method),
-		slog.String("route", t.route()),
-		slog.String("path", t.req.URL.Path),
-		slog.Int("status", t.status),
-		slog.Int64("bytes", t.bytes),
-		slog.Duration("duration", time.Since(t.start)),
-		slog.String("request_id", t.requestID),
-	)
+	logAccess(t.access, t.req.Context(), t.req.Method, t.route(), t.req.URL.Path,
+		t.status, t.bytes, time.Since(t.start), t.requestID)
 }
 
 // findTracker walks the Unwrap chain of w to the tracker of the Router

@@ -22,13 +22,24 @@ func apiHandler(w http.ResponseWriter, r *http.Request) {
 	w.Write(body)
 }
 
-// serveOurs runs the full default stack: Server (timeouts, drain), Router
+// serveStack runs the full default stack: Server (timeouts, drain), Router
 // (exactly-one tracking, recovery, error rendering) and DefaultMiddleware
-// (request ID, slog access log as JSON, security headers).
-func serveOurs(b *testing.B, ln net.Listener) func() {
+// (request ID, slog access log as JSON to io.Discard, security headers).
+func serveStack(b *testing.B, ln net.Listener) func() {
+	return serveOurs(b, ln, true)
+}
+
+// serveRouter runs Server and Router without middleware.
+func serveRouter(b *testing.B, ln net.Listener) func() {
+	return serveOurs(b, ln, false)
+}
+
+func serveOurs(b *testing.B, ln net.Listener, middleware bool) func() {
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	rt := httpserver.NewRouter(httpserver.RouterOptions{Logger: logger})
-	rt.Use(httpserver.DefaultMiddleware(logger)...)
+	if middleware {
+		rt.Use(httpserver.DefaultMiddleware(logger)...)
+	}
 	rt.Handle("GET /users/{id}", http.HandlerFunc(apiHandler))
 	s := &httpserver.Server{Listener: ln, Handler: rt, Logger: logger}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -59,15 +70,19 @@ func serveBare(b *testing.B, ln net.Listener) func() {
 	}
 }
 
-// BenchmarkEndToEnd measures requests per second over loopback with
-// keep-alive clients, one implementation at a time in the same process.
+// BenchmarkEndToEnd measures requests over loopback with keep-alive
+// clients in the same process, one server at a time: "stack" is Server +
+// Router + DefaultMiddleware, "router" is Server + Router; both against a
+// bare http.Server with an http.ServeMux ("nethttp").
 func BenchmarkEndToEnd(b *testing.B) {
 	for _, impl := range []struct {
 		name  string
 		serve func(*testing.B, net.Listener) func()
 	}{
-		{"ours", serveOurs},
-		{"nethttp", serveBare},
+		{"stack/ours", serveStack},
+		{"stack/nethttp", serveBare},
+		{"router/ours", serveRouter},
+		{"router/nethttp", serveBare},
 	} {
 		b.Run(impl.name, func(b *testing.B) {
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
