@@ -300,3 +300,35 @@ func TestDefaultErrorMessage(t *testing.T) {
 		t.Errorf("status %d body %q Retry-After %q", res.StatusCode, body, res.Header.Get("Retry-After"))
 	}
 }
+
+// TestCookieNameExact: only the exact cookie name counts, with space and
+// tab trimmed, never other white space (prefix-bypass tricks).
+func TestCookieNameExact(t *testing.T) {
+	m := &sessioncache.Manager{}
+	t.Cleanup(func() { m.Close() })
+	h := app(m)
+	c := &client{t: t, h: h}
+	c.get("/put?k=a&v=1")
+	tok := c.cookie.Value
+	tests := []struct {
+		header string
+		found  bool
+	}{
+		{"session=" + tok, true},
+		{"other=1; \tsession=" + tok + " ", true},
+		{`session="` + tok + `"`, true},
+		{"session=bad; session=" + tok, true},
+		{"\u00a0session=" + tok, false},
+		{"Session=" + tok, false},
+		{"sessionx=" + tok, false},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("GET", "/get?k=a", nil)
+		r.Header.Set("Cookie", tt.header)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if got := w.Body.String() == "1"; got != tt.found {
+			t.Errorf("Cookie: %q: session found = %v, want %v", tt.header, got, tt.found)
+		}
+	}
+}

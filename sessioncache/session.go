@@ -71,7 +71,7 @@ func (s *session) Value(key any) any {
 func cookieToken(r *http.Request, name string) (string, bool) {
 	for _, line := range r.Header["Cookie"] {
 		for part := range strings.SplitSeq(line, ";") {
-			n, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+			n, v, ok := strings.Cut(strings.Trim(part, " \t"), "=")
 			if !ok || n != name {
 				continue
 			}

@@ -14,9 +14,9 @@ import (
 func TestStoreWrites(t *testing.T) {
 	const requests = 100
 	for _, idle := range []time.Duration{0, 30 * time.Minute} {
-		for _, mk := range impls {
-			in := mk(options{idle: idle})
-			t.Run(fmt.Sprintf("idle=%v/%s", idle, in.name), func(t *testing.T) {
+		for _, peer := range impls {
+			t.Run(fmt.Sprintf("idle=%v/%s", idle, peer.name), func(t *testing.T) {
+				in := peer.new(options{idle: idle})
 				defer in.close()
 				untouched := in.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					w.Write([]byte("hello"))
@@ -48,9 +48,9 @@ func TestStoreWrites(t *testing.T) {
 // setting its own key, and counts the keys lost.
 func TestConcurrentKeys(t *testing.T) {
 	const n = 64
-	for _, mk := range impls {
-		in := mk(options{})
-		t.Run(in.name, func(t *testing.T) {
+	for _, peer := range impls {
+		t.Run(peer.name, func(t *testing.T) {
+			in := peer.new(options{})
 			defer in.close()
 			start := make(chan struct{})
 			put := in.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -104,9 +104,14 @@ func newSCS(o options, mem *memstore.MemStore) impl {
 	}
 }
 
-var impls = []func(options) impl{
-	func(o options) impl { return newOurs(o, nil) },
-	func(o options) impl { return newSCS(o, nil) },
+// impls lists the implementations; new starts one (with its store's
+// goroutines, which close stops).
+var impls = []struct {
+	name string
+	new  func(options) impl
+}{
+	{"ours", func(o options) impl { return newOurs(o, nil) }},
+	{"scs", func(o options) impl { return newSCS(o, nil) }},
 }
 
 // writer is a ResponseWriter that keeps only the header, reused across

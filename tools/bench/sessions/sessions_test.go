@@ -36,9 +36,9 @@ func BenchmarkSession(b *testing.B) {
 			name = "read-idle"
 		}
 		b.Run(name, func(b *testing.B) {
-			for _, mk := range impls {
-				in := mk(options{idle: idle})
-				b.Run(in.name, func(b *testing.B) {
+			for _, peer := range impls {
+				b.Run(peer.name, func(b *testing.B) {
+					in := peer.new(options{idle: idle})
 					defer in.close()
 					h := in.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 						if in.getString(r.Context(), "name") != "Gopher" {
@@ -58,9 +58,9 @@ func BenchmarkSession(b *testing.B) {
 	}
 
 	b.Run("new", func(b *testing.B) {
-		for _, mk := range impls {
-			in := mk(options{})
-			b.Run(in.name, func(b *testing.B) {
+		for _, peer := range impls {
+			b.Run(peer.name, func(b *testing.B) {
+				in := peer.new(options{})
 				defer in.close()
 				h := in.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					in.put(r.Context(), "user_id", "u-1234567")
@@ -76,9 +76,9 @@ func BenchmarkSession(b *testing.B) {
 	})
 
 	b.Run("write", func(b *testing.B) {
-		for _, mk := range impls {
-			in := mk(options{})
-			b.Run(in.name, func(b *testing.B) {
+		for _, peer := range impls {
+			b.Run(peer.name, func(b *testing.B) {
+				in := peer.new(options{})
 				defer in.close()
 				i := 0
 				h := in.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -96,9 +96,9 @@ func BenchmarkSession(b *testing.B) {
 	})
 
 	b.Run("renew", func(b *testing.B) {
-		for _, mk := range impls {
-			in := mk(options{})
-			b.Run(in.name, func(b *testing.B) {
+		for _, peer := range impls {
+			b.Run(peer.name, func(b *testing.B) {
+				in := peer.new(options{})
 				defer in.close()
 				h := in.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					in.renew(r.Context())
@@ -115,9 +115,9 @@ func BenchmarkSession(b *testing.B) {
 	})
 
 	b.Run("destroy", func(b *testing.B) {
-		for _, mk := range impls {
-			in := mk(options{})
-			b.Run(in.name, func(b *testing.B) {
+		for _, peer := range impls {
+			b.Run(peer.name, func(b *testing.B) {
+				in := peer.new(options{})
 				defer in.close()
 				h := in.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					in.destroy(r.Context())
