@@ -25,16 +25,16 @@ func apiHandler(w http.ResponseWriter, r *http.Request) {
 // serveStack runs the full default stack: Server (timeouts, drain), Router
 // (exactly-one tracking, recovery, error rendering) and DefaultMiddleware
 // (request ID, slog access log as JSON to io.Discard, security headers).
-func serveStack(b *testing.B, ln net.Listener) func() {
-	return serveOurs(b, ln, true)
+func serveStack(tb testing.TB, ln net.Listener) func() {
+	return serveOurs(tb, ln, true)
 }
 
 // serveRouter runs Server and Router without middleware.
-func serveRouter(b *testing.B, ln net.Listener) func() {
-	return serveOurs(b, ln, false)
+func serveRouter(tb testing.TB, ln net.Listener) func() {
+	return serveOurs(tb, ln, false)
 }
 
-func serveOurs(b *testing.B, ln net.Listener, middleware bool) func() {
+func serveOurs(tb testing.TB, ln net.Listener, middleware bool) func() {
 	logger := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	rt := httpserver.NewRouter(httpserver.RouterOptions{Logger: logger})
 	if middleware {
@@ -48,13 +48,13 @@ func serveOurs(b *testing.B, ln net.Listener, middleware bool) func() {
 	return func() {
 		cancel()
 		if err := <-done; err != nil {
-			b.Error(err)
+			tb.Error(err)
 		}
 	}
 }
 
 // serveBare runs a bare http.Server with an http.ServeMux.
-func serveBare(b *testing.B, ln net.Listener) func() {
+func serveBare(tb testing.TB, ln net.Listener) func() {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /users/{id}", apiHandler)
 	s := &http.Server{Handler: mux}
@@ -65,7 +65,7 @@ func serveBare(b *testing.B, ln net.Listener) func() {
 		defer cancel()
 		s.Shutdown(ctx)
 		if err := <-done; !errors.Is(err, http.ErrServerClosed) {
-			b.Error(err)
+			tb.Error(err)
 		}
 	}
 }
@@ -77,7 +77,7 @@ func serveBare(b *testing.B, ln net.Listener) func() {
 func BenchmarkEndToEnd(b *testing.B) {
 	for _, impl := range []struct {
 		name  string
-		serve func(*testing.B, net.Listener) func()
+		serve func(testing.TB, net.Listener) func()
 	}{
 		{"stack/ours", serveStack},
 		{"stack/nethttp", serveBare},
