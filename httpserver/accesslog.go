@@ -14,7 +14,7 @@ import (
 //
 // Under a Router the line is written by the Router after the response is
 // complete, so it shows what the client really got, including the 500 for
-// a handler that wrote nothing or panicked; it costs no extra allocation.
+// a handler that wrote nothing or panicked, and needs no wrapper of its own.
 // Elsewhere AccessLog wraps the ResponseWriter to count status and bytes.
 func AccessLog(logger *slog.Logger) Middleware {
 	return func(next http.Handler) http.Handler {

@@ -16,8 +16,8 @@ import (
 // the handler on another goroutine, so a late handler can never race the
 // timeout response into a superfluous write, streaming and
 // http.ResponseController keep working, and the handler's own answer wins
-// whenever it wrote one. The price: a handler that ignores its context is
-// not cut short (the Server's WriteTimeout still bounds it).
+// whenever it wrote one. The price: a handler that ignores its context runs
+// to its end (its writes fail once the Server's WriteTimeout has passed).
 func Timeout(d time.Duration) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
