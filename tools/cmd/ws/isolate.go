@@ -48,7 +48,8 @@ func runIsolate(ctx context.Context, e *env, args []string) int {
 	jobs := fs.Int("j", defaultJobs(), "modules checked at a time")
 	keep := fs.Bool("keep", false, "keep the temporary directory (proxy, copies) and print its path")
 	fresh := fs.Bool("fresh", false, "use an empty module cache in the temporary directory instead of the tool's own")
-	if code := parseFlags(e, fs, args); code >= 0 {
+	names, code := parseInterleaved(e, fs, args)
+	if code >= 0 {
 		return code
 	}
 	if *jobs < 1 {
@@ -58,7 +59,7 @@ func runIsolate(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, "isolate", err)
 	}
-	mods, err := ws.Select(fs.Args())
+	mods, err := ws.Select(names)
 	if err != nil {
 		return usageErr(e, "isolate", "%v", err)
 	}
@@ -89,7 +90,7 @@ func runIsolate(ctx context.Context, e *env, args []string) int {
 		jobList[i] = iso.job(m)
 	}
 	r := &batch.Runner{Limit: *jobs, Out: e.stdout, Live: e.live}
-	code := exitOK
+	code = exitOK
 	for _, res := range r.Run(ctx, jobList) {
 		if res.Err != nil {
 			code = exitFail

@@ -83,7 +83,7 @@ func TestRunIsolate(t *testing.T) {
 		t.Errorf("the proxy does not list lib@v0.1.0:\n%s", stdout)
 	}
 
-	code, stdout, _ = runWS(t, root, "isolate", "-fresh", "app", "lib")
+	code, stdout, _ = runWS(t, root, "isolate", "app", "-fresh", "lib")
 	if code != exitOK || lastLine(stdout) != "2 passed, 0 failed" {
 		t.Errorf("ws isolate app lib: exit %d\n%s", code, stdout)
 	}

@@ -140,6 +140,27 @@ func parseFlags(e *env, fs *flag.FlagSet, args []string) int {
 	return -1
 }
 
+// parseInterleaved parses flags that may come before, between and after
+// positional arguments, and returns the positional ones (everything after
+// "--" included), or the exit status to stop with (-1 to go on).
+func parseInterleaved(e *env, fs *flag.FlagSet, args []string) ([]string, int) {
+	var pos []string
+	for {
+		if code := parseFlags(e, fs, args); code >= 0 {
+			return nil, code
+		}
+		rest := fs.Args()
+		switch {
+		case len(rest) == 0:
+			return pos, -1
+		case rest[0] == "--":
+			return append(pos, rest[1:]...), -1
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
 // usageErr prints a usage error for the named command and returns
 // exitUsage.
 func usageErr(e *env, name string, format string, args ...any) int {

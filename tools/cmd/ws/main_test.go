@@ -79,3 +79,29 @@ func TestDispatchUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestParseInterleaved(t *testing.T) {
+	tests := []struct {
+		args []string
+		pos  []string
+		j    int
+		keep bool
+		code int
+	}{
+		{nil, nil, 1, false, -1},
+		{[]string{"a", "-j", "3", "b", "-keep"}, []string{"a", "b"}, 3, true, -1},
+		{[]string{"-keep", "a", "--", "-j", "b"}, []string{"a", "-j", "b"}, 1, true, -1},
+		{[]string{"a", "-nope"}, nil, 1, false, exitUsage},
+		{[]string{"a", "-h"}, nil, 1, false, exitOK},
+	}
+	for _, tt := range tests {
+		e := &env{stdout: new(bytes.Buffer), stderr: new(bytes.Buffer)}
+		fs := newFlagSet(e, "x", "", "")
+		j := fs.Int("j", 1, "")
+		keep := fs.Bool("keep", false, "")
+		pos, code := parseInterleaved(e, fs, tt.args)
+		if code != tt.code || strings.Join(pos, " ") != strings.Join(tt.pos, " ") || (code < 0 && (*j != tt.j || *keep != tt.keep)) {
+			t.Errorf("parseInterleaved(%q) = %q, %d (j=%d keep=%v)", tt.args, pos, code, *j, *keep)
+		}
+	}
+}

@@ -52,14 +52,15 @@ func runRelease(ctx context.Context, e *env, args []string) int {
 	fs := newFlagSet(e, "release", "[-dry-run] [-tag] [module...]", releaseDescription)
 	fs.BoolVar(&rf.dryRun, "dry-run", false, "print the plan only; change nothing")
 	fs.BoolVar(&rf.tag, "tag", false, "record each release in RELEASES and create its git tag")
-	if code := parseFlags(e, fs, args); code >= 0 {
+	names, code := parseInterleaved(e, fs, args)
+	if code >= 0 {
 		return code
 	}
 	ws, err := workspace.Open(e.dir)
 	if err != nil {
 		return fail(e, "release", err)
 	}
-	mods, err := ws.Select(fs.Args())
+	mods, err := ws.Select(names)
 	if err != nil {
 		return usageErr(e, "release", "%v", err)
 	}
@@ -91,7 +92,7 @@ func runRelease(ctx context.Context, e *env, args []string) int {
 	}
 	g.Wait()
 
-	code := exitOK
+	code = exitOK
 	var tagged []string
 	for _, p := range plans {
 		p.print(e.stdout)

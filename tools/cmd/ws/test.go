@@ -27,7 +27,7 @@ of passing modules is shown too. The environment (for example
 STDWEB_REQUIRE_REDIS=1) is passed through.
 
 Flags:
-  -j N   modules tested at a time (default: number of CPUs, at most 2... see below)
+  -j N   modules tested at a time (default %d: the number of CPUs, at most 2)
 
 Exit status: 0 when every module passed, 1 when one failed, 2 for a usage
 error.
@@ -112,8 +112,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		return usageErr(e, "test", "%v", err)
 	}
 	if ta.help {
-		fmt.Fprint(e.stdout, strings.Replace(testHelp, "(default: number of CPUs, at most 2... see below)",
-			fmt.Sprintf("(default %d)", defaultJobs()), 1))
+		fmt.Fprintf(e.stdout, testHelp, defaultJobs())
 		return exitOK
 	}
 	ws, err := workspace.Open(e.dir)
