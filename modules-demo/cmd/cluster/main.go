@@ -86,7 +86,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger, started chan<- net.A
 	if cfg.verbose {
 		nodeLog = log
 	}
-	sh := &shared{social: social.New(social.Options{}), keys: keys, hasher: cfg.hasher, log: nodeLog, redis: cfg.redis}
+	sh := &shared{social: social.New(social.Options{}), keys: keys, hasher: cfg.hasher, log: log, nodeLog: nodeLog, redis: cfg.redis}
 
 	if cfg.redisServer && sh.redis == "" {
 		rs, err := setup.StartRedis(ctx)

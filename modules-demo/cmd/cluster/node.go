@@ -40,7 +40,8 @@ type shared struct {
 	memStore *sessioncache.MemoryStore // nil when sessions are in Redis
 	redis    string                    // Redis address, when sessions are in Redis
 	hasher   password.Hasher
-	log      *slog.Logger
+	log      *slog.Logger // the cluster's own log: node starts and stops
+	nodeLog  *slog.Logger // the nodes' logs (access logs), quiet without -v
 }
 
 // node is one app server of the cluster: an sns.App on its own loopback
@@ -81,7 +82,7 @@ func (n *node) start() error {
 	if n.addr == "" {
 		n.addr = ln.Addr().String() // a restart listens on the same port
 	}
-	log := n.shared.log.With("node", n.name)
+	log := n.shared.nodeLog.With("node", n.name)
 
 	var store sessioncache.Store = n.shared.memStore
 	var client rueidis.Client
@@ -126,7 +127,7 @@ func (n *node) start() error {
 		}
 		n.done <- err
 	}()
-	log.Info("node started", "addr", n.addr)
+	n.shared.log.Info("node started", "node", n.name, "addr", n.addr)
 	return nil
 }
 

@@ -6,10 +6,12 @@ import (
 	"flag"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 
+	"github.com/serverdev/stdweb/httpserver"
 	"github.com/serverdev/stdweb/httpserver/dotenv"
 )
 
@@ -38,6 +40,37 @@ func Main[C any](parse func(args []string, getenv func(string) string, out io.Wr
 	if err := run(ctx, cfg, log); err != nil {
 		log.Error("stopped", "err", err)
 		stop()
+		os.Exit(1)
+	}
+}
+
+// Serve is the main function of the small step programs (cmd/cookies,
+// cmd/sessions, cmd/cache): it reads the -addr flag (default
+// localhost:8080), builds the handler with build, and serves it with an
+// httpserver.Server until SIGINT or SIGTERM, then drains gracefully and
+// calls cleanup. cmd/server spells these steps out one by one.
+func Serve(build func(log *slog.Logger) (h http.Handler, cleanup func(), err error)) {
+	addr := flag.String("addr", "localhost:8080", "listen address")
+	flag.Parse()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	h, cleanup, err := build(log)
+	if err != nil {
+		log.Error("start", "err", err)
+		os.Exit(1)
+	}
+	if cleanup != nil {
+		defer cleanup()
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv := &httpserver.Server{Addr: *addr, Logger: log, Handler: h}
+	log.Info("open http://" + *addr)
+	if err := srv.Run(ctx); err != nil {
+		log.Error("server stopped", "err", err)
+		stop()
+		if cleanup != nil {
+			cleanup()
+		}
 		os.Exit(1)
 	}
 }
