@@ -75,6 +75,7 @@ type Server struct {
 
 const (
 	stateNew int32 = iota
+	stateStarting
 	stateServing
 	stateDraining
 	stateStopped
@@ -97,8 +98,8 @@ func (s *Server) log() *slog.Logger {
 	return s.Logger
 }
 
-// ListenAddr returns the address the server listens on once Run started,
-// or nil.
+// ListenAddr returns the address the server listens on once Run is
+// serving (and Readyz answers 200), or nil before.
 func (s *Server) ListenAddr() net.Addr {
 	if a := s.addr.Load(); a != nil {
 		return *a
@@ -114,7 +115,7 @@ func (s *Server) ListenAddr() net.Addr {
 // wrapping context.DeadlineExceeded when requests were cut off, or the
 // error that stopped serving.
 func (s *Server) Run(ctx context.Context) error {
-	if !s.state.CompareAndSwap(stateNew, stateServing) {
+	if !s.state.CompareAndSwap(stateNew, stateStarting) {
 		return ErrServerStarted
 	}
 	defer s.state.Store(stateStopped)
@@ -135,7 +136,6 @@ func (s *Server) Run(ctx context.Context) error {
 		}
 	}
 	a := ln.Addr()
-	s.addr.Store(&a)
 	log := s.log()
 	hs := &http.Server{
 		Handler:           s.Handler,
@@ -157,6 +157,8 @@ func (s *Server) Run(ctx context.Context) error {
 			served <- hs.Serve(ln)
 		}
 	}()
+	s.state.Store(stateServing)
+	s.addr.Store(&a)
 	log.LogAttrs(ctx, slog.LevelInfo, "httpserver: serving", slog.String("addr", a.String()))
 
 	select {
@@ -251,7 +253,7 @@ func (s *Server) Healthz() http.Handler {
 func (s *Server) Readyz() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch s.state.Load() {
-		case stateNew:
+		case stateNew, stateStarting:
 			plain(w, http.StatusServiceUnavailable, "starting\n")
 		case stateDraining:
 			plain(w, http.StatusServiceUnavailable, "draining\n")

@@ -318,3 +318,32 @@ func TestServerTLS(t *testing.T) {
 		t.Errorf("%d %q, want 200 over HTTP/2", code, body)
 	}
 }
+
+func TestReadyCheck(t *testing.T) {
+	log, logs := newLogger()
+	var healthy atomic.Bool
+	s := &Server{Listener: listen(t), Logger: log, Handler: http.NotFoundHandler(),
+		ReadyCheck: func(ctx context.Context) error {
+			if !healthy.Load() {
+				return errors.New("database unreachable")
+			}
+			return nil
+		}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	for s.ListenAddr() == nil {
+		time.Sleep(time.Millisecond)
+	}
+	if rec := serve(s.Readyz(), "GET", "/readyz"); rec.Code != 503 || !strings.Contains(logs.String(), "database unreachable") {
+		t.Errorf("failing check: %d\n%s", rec.Code, logs)
+	}
+	healthy.Store(true)
+	if rec := serve(s.Readyz(), "GET", "/readyz"); rec.Code != 200 {
+		t.Errorf("passing check: %d", rec.Code)
+	}
+	if rec := serve(s.Healthz(), "GET", "/healthz"); rec.Code != 200 || rec.Body.String() != "ok\n" {
+		t.Errorf("healthz: %d %q", rec.Code, rec.Body)
+	}
+}
