@@ -14,9 +14,10 @@ import (
 
 const watchDescription = `Watch is nodemon for this workspace: it builds a program (go build -o <temp>
 <-build>), starts it with the arguments after "--", and rebuilds and
-restarts it whenever a .go, go.mod, go.sum, go.work, template (.html,
-.tmpl) or static (.css, .js) file of the workspace changes (polling; bursts
-of changes are debounced).
+restarts it whenever a .go (not _test.go), go.mod, go.sum, go.work, template
+(.html, .tmpl) or static (.css, .js) file changes in the directories of the
+packages it is built from (go list -deps, recomputed after each build; -all
+for the whole workspace). Polling; bursts of changes are debounced.
 
 A failed build is printed and the running program keeps running. On a good
 build the old program gets SIGINT (to its process group), -grace to exit,
@@ -35,6 +36,7 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 	port := fs.Int("port", 0, "TCP port to wait for before restarting (default: detect)")
 	poll := fs.Duration("poll", 300*time.Millisecond, "polling interval")
 	debounce := fs.Duration("debounce", 200*time.Millisecond, "quiet time after a change before rebuilding")
+	all := fs.Bool("all", false, "rebuild on any watched file of the workspace, not only the program's packages")
 	if code := parseFlags(e, fs, args); code >= 0 {
 		return code
 	}
@@ -55,6 +57,7 @@ func runWatch(ctx context.Context, e *env, args []string) int {
 		Grace:    *grace,
 		Poll:     *poll,
 		Debounce: *debounce,
+		AllFiles: *all,
 		Stdout:   e.stdout,
 		Stderr:   e.stderr,
 	}

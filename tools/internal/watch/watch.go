@@ -30,6 +30,11 @@ type Config struct {
 	Env []string
 	// Match selects the watched files; nil means DefaultMatch.
 	Match func(path string) bool
+	// AllFiles makes every matching file under Root trigger a rebuild. By
+	// default only files in the directories (and their subdirectories) of
+	// the packages the program is built from, and any go.mod, go.sum or
+	// go.work, do; the set is recomputed after each build with go list.
+	AllFiles bool
 	// Poll is the polling interval; 0 means 300ms.
 	Poll time.Duration
 	// Debounce is how long the tree must stay quiet after a change before
@@ -51,6 +56,9 @@ type Config struct {
 }
 
 func (c *Config) defaults() {
+	if abs, err := filepath.Abs(c.Root); err == nil {
+		c.Root = abs
+	}
 	if c.Dir == "" {
 		c.Dir = c.Root
 	}
@@ -112,12 +120,12 @@ func Run(ctx context.Context, cfg Config) error {
 		case <-tick.C:
 		}
 		next := take(cfg.Root, cfg.Match)
-		changed := snap.diff(next)
+		changed := w.relevant(snap.diff(next))
+		snap = next
 		if len(changed) == 0 {
 			continue
 		}
 		// Debounce: wait until the tree has been quiet for cfg.Debounce.
-		snap = next
 		quietSince := time.Now()
 		for time.Since(quietSince) < cfg.Debounce {
 			select {
@@ -126,10 +134,11 @@ func Run(ctx context.Context, cfg Config) error {
 			case <-time.After(cfg.Poll / 2):
 			}
 			next = take(cfg.Root, cfg.Match)
-			if more := snap.diff(next); len(more) > 0 {
+			if more := w.relevant(snap.diff(next)); len(more) > 0 {
 				changed = append(changed, more...)
-				snap, quietSince = next, time.Now()
+				quietSince = time.Now()
 			}
+			snap = next
 		}
 		w.rebuild(ctx, changed)
 	}
@@ -140,6 +149,49 @@ type watcher struct {
 	tmp   string
 	proc  *process
 	build int
+	scope []string // directories whose files matter; nil means all
+}
+
+// relevant returns the changed files that can affect the program.
+func (w *watcher) relevant(changed []string) []string {
+	if w.scope == nil {
+		return changed
+	}
+	var out []string
+	for _, p := range changed {
+		switch filepath.Base(p) {
+		case "go.mod", "go.sum", "go.work":
+			out = append(out, p)
+			continue
+		}
+		for _, dir := range w.scope {
+			if p == dir || strings.HasPrefix(p, dir+string(filepath.Separator)) {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// updateScope lists the directories of the non-standard packages the
+// program is built from. On failure the scope stays as it was.
+func (w *watcher) updateScope(ctx context.Context) {
+	if w.cfg.AllFiles {
+		return
+	}
+	cmd := exec.CommandContext(ctx, "go", "list", "-deps", "-f", "{{if not .Standard}}{{.Dir}}{{end}}", w.cfg.Package)
+	cmd.Dir = w.cfg.Dir
+	cmd.Env = append(os.Environ(), w.cfg.Env...)
+	out, err := cmd.Output()
+	if err != nil {
+		return
+	}
+	var dirs []string
+	for _, d := range strings.Fields(string(out)) {
+		dirs = append(dirs, filepath.Clean(d))
+	}
+	w.scope = dirs
 }
 
 func (w *watcher) logf(format string, args ...any) {
@@ -192,6 +244,7 @@ func (w *watcher) rebuild(ctx context.Context, changed []string) {
 		return
 	}
 	w.logf("built %s in %s", w.cfg.Package, time.Since(start).Round(time.Millisecond))
+	w.updateScope(ctx)
 
 	ports := w.cfg.Ports
 	if w.proc != nil {

@@ -143,6 +143,16 @@ func TestRunRebuildsAndRestarts(t *testing.T) {
 	}
 	waitFor(t, 30*time.Second, "hello v1", func() bool { return answer() == "hello v1" }, &log)
 
+	// A file outside the program's packages does not rebuild it.
+	builds := strings.Count(log.String(), "[ws watch] built")
+	if err := filetree.Write(dir, map[string]string{"unused/unused.go": "package unused\n"}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	if n := strings.Count(log.String(), "[ws watch] built"); n != builds {
+		t.Errorf("a file outside the program's packages caused %d rebuild(s):\n%s", n-builds, log.String())
+	}
+
 	// An edit is rebuilt and the new process answers.
 	write("hello v2")
 	waitFor(t, 30*time.Second, "hello v2", func() bool { return answer() == "hello v2" }, &log)
@@ -213,6 +223,22 @@ func TestSnapshotDiffAndMatch(t *testing.T) {
 	want := []string{filepath.Join(dir, "extra.go"), filepath.Join(dir, "main.go"), filepath.Join(dir, "web", "site.css")}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("diff = %q, want %q", got, want)
+	}
+}
+
+func TestRelevant(t *testing.T) {
+	root := filepath.Join(string(filepath.Separator), "ws")
+	p := func(rel string) string { return filepath.Join(root, filepath.FromSlash(rel)) }
+	w := &watcher{scope: []string{p("app"), p("lib")}}
+	changed := []string{p("app/main.go"), p("app/web/page.html"), p("application/x.go"), p("other/y.go"), p("other/go.mod"), p("lib/lib.go")}
+	got := w.relevant(changed)
+	want := []string{p("app/main.go"), p("app/web/page.html"), p("other/go.mod"), p("lib/lib.go")}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("relevant = %q, want %q", got, want)
+	}
+	w.scope = nil
+	if got := w.relevant(changed); len(got) != len(changed) {
+		t.Errorf("without a scope relevant = %q, want every change", got)
 	}
 }
 
