@@ -26,6 +26,22 @@ func version(fields map[string]string) int64 {
 	return v
 }
 
+// encodeRecord appends to dst the field/value pairs of the session hash
+// that stores rec, whose user index entry lasts until ix (Unix ms).
+func encodeRecord(dst []string, rec sessioncache.Record, ix string) []string {
+	for name, v := range rec.Values {
+		dst = append(dst, valuePrefix+name, string(v))
+	}
+	dst = append(dst, fieldDeadline, strconv.FormatInt(rec.Deadline.UnixNano(), 10))
+	if !rec.Created.IsZero() {
+		dst = append(dst, fieldCreated, strconv.FormatInt(rec.Created.UnixNano(), 10))
+	}
+	if rec.User != "" {
+		dst = append(dst, fieldUser, rec.User, fieldIndex, ix)
+	}
+	return dst
+}
+
 // decodeRecord turns the fields of a session hash into a Record. It reports
 // an error wrapping sessioncache.ErrCorrupt for a hash it did not write.
 func decodeRecord(fields map[string]string) (sessioncache.Record, error) {

@@ -152,23 +152,16 @@ func (s *Store) Commit(ctx context.Context, id string, rec sessioncache.Record) 
 	if created.IsZero() {
 		created = now
 	}
-	args := make([]string, 0, 1+2*(len(rec.Values)+4))
-	args = append(args, unixMilliCeil(rec.Deadline))
-	for name, v := range rec.Values {
-		args = append(args, valuePrefix+name, string(v))
-	}
-	args = append(args, fieldDeadline, strconv.FormatInt(rec.Deadline.UnixNano(), 10))
-	if !rec.Created.IsZero() {
-		args = append(args, fieldCreated, strconv.FormatInt(rec.Created.UnixNano(), 10))
-	}
+	var ix string
 	if rec.User != "" {
-		horizon := later(created.Add(s.opts.MaxLifetime), rec.Deadline)
-		ix := unixMilliCeil(horizon)
-		args = append(args, fieldUser, rec.User, fieldIndex, ix)
+		ix = unixMilliCeil(later(created.Add(s.opts.MaxLifetime), rec.Deadline))
 		if err := s.indexAdd(ctx, rec.User, id, ix); err != nil {
 			return wrapErr("commit", err)
 		}
 	}
+	args := make([]string, 1, 1+2*(len(rec.Values)+5))
+	args[0] = unixMilliCeil(rec.Deadline)
+	args = encodeRecord(args, rec, ix)
 	reply, err := commitScript.Exec(ctx, s.client, []string{s.key(id)}, args).ToArray()
 	if err == nil && len(reply) != 2 {
 		err = fmt.Errorf("unexpected reply of %d elements", len(reply))

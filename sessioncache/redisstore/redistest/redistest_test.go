@@ -2,6 +2,7 @@ package redistest
 
 import (
 	"maps"
+	"strings"
 	"testing"
 )
 
@@ -57,4 +58,23 @@ func TestServerRestart(t *testing.T) {
 	if err != nil || out != "v\n" {
 		t.Fatalf("GET after restart = %q, %v; want the value written before the kill", out, err)
 	}
+}
+
+// FuzzParseCommandStats parses arbitrary INFO output: no panic, and every
+// count it returns appeared as calls=N.
+func FuzzParseCommandStats(f *testing.F) {
+	f.Add("# Commandstats\r\ncmdstat_get:calls=3,usec=1\r\n")
+	f.Add("cmdstat_:calls=-1")
+	f.Add("cmdstat_x:calls=")
+	f.Fuzz(func(t *testing.T, info string) {
+		stats, err := ParseCommandStats(info)
+		if err != nil {
+			return
+		}
+		for name, n := range stats {
+			if !strings.Contains(info, "cmdstat_"+name+":calls=") {
+				t.Fatalf("%s = %d not in the input", name, n)
+			}
+		}
+	})
 }
