@@ -18,6 +18,15 @@ func threadCPU(t *testing.T) time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// processCPU returns the CPU time the process has used, all threads.
+func processCPU(t *testing.T) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		t.Fatalf("getrusage: %v", err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // cpuPerOp runs fn n times on one locked OS thread and returns the thread's
 // CPU time per call. Unlike wall time it does not count the time other
 // processes hold the CPU, so it stays meaningful on a busy machine; the
