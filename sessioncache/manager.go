@@ -169,7 +169,12 @@ func (m *Manager) cookieName() string {
 }
 
 // deadline returns the deadline of a session created at created, seen now.
+// A store that lost the creation time (zero) gets a lifetime counted from
+// now rather than a deadline in the past, which would delete the session.
 func (m *Manager) deadline(created, now time.Time) time.Time {
+	if created.IsZero() {
+		created = now
+	}
 	end := created.Add(m.lifetime())
 	if m.IdleTimeout > 0 {
 		if idle := now.Add(m.IdleTimeout); idle.Before(end) {

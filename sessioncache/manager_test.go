@@ -511,3 +511,24 @@ func TestConcurrentRequestsKeepAllKeys(t *testing.T) {
 		t.Errorf("%d keys after %d concurrent requests, want %d: %d lost", len(keys), n, n+1, n+1-len(keys))
 	}
 }
+
+// forgetfulStore loses the creation time, like a careless store might.
+type forgetfulStore struct{ plainStore }
+
+func (f forgetfulStore) Find(ctx context.Context, id string) (sessioncache.Record, bool, error) {
+	rec, found, err := f.plainStore.Find(ctx, id)
+	rec.Created = time.Time{}
+	return rec, found, err
+}
+
+func TestStoreWithoutCreated(t *testing.T) {
+	mem := sessioncache.NewMemoryStore(sessioncache.MemoryOptions{})
+	t.Cleanup(func() { mem.Close() })
+	m := &sessioncache.Manager{Store: forgetfulStore{plainStore{mem}}}
+	c := &client{t: t, h: app(m)}
+	c.get("/put?k=a&v=1")
+	c.get("/put?k=b&v=2")
+	if got := c.get("/keys"); got != "a,b" {
+		t.Errorf("keys = %q, want a,b: a save must not delete the session", got)
+	}
+}
