@@ -3,8 +3,10 @@ package redisstore_test
 import (
 	"testing"
 
+	"github.com/redis/rueidis"
 	"github.com/serverdev/stdweb/sessioncache"
 	"github.com/serverdev/stdweb/sessioncache/redisstore"
+	"github.com/serverdev/stdweb/sessioncache/redisstore/redistest"
 	"github.com/serverdev/stdweb/sessioncache/storetest"
 )
 
@@ -22,6 +24,23 @@ func TestConformanceCluster(t *testing.T) {
 	client := newClient(t, sharedCluster(t).Addrs()...)
 	storetest.Run(t, func(t *testing.T) sessioncache.Store {
 		return redisstore.New(client, testOptions(redisstore.Options{Prefix: "conf:"}))
+	})
+}
+
+func TestConformanceSentinel(t *testing.T) {
+	t.Parallel()
+	master := standalone(t)
+	sentinel := redistest.StartSentinel(t, "sessions", master)
+	client, err := rueidis.NewClient(rueidis.ClientOption{
+		InitAddress: []string{sentinel.Addr()},
+		Sentinel:    rueidis.SentinelOption{MasterSet: "sessions"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(client.Close)
+	storetest.Run(t, func(t *testing.T) sessioncache.Store {
+		return redisstore.New(client, testOptions(redisstore.Options{}))
 	})
 }
 

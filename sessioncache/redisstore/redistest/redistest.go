@@ -67,7 +67,8 @@ type Server struct {
 	cli     string
 	port    int
 	dir     string
-	tempDir bool // dir was made by NewServer and is removed by Close
+	tempDir bool   // dir was made by NewServer and is removed by Close
+	conf    string // configuration file, for a sentinel
 	args    []string
 	mu      sync.Mutex
 	cmd     *exec.Cmd
@@ -105,6 +106,12 @@ func NewServer(opts Options) (*Server, error) {
 }
 
 func newServer(dir string, opts Options) (*Server, error) {
+	return newProcess(dir, "", opts)
+}
+
+// newProcess starts redis-server in dir, with the configuration file conf
+// when it is not "".
+func newProcess(dir, conf string, opts Options) (*Server, error) {
 	bin, err1 := exec.LookPath("redis-server")
 	cli, err2 := exec.LookPath("redis-cli")
 	err := errors.Join(err1, err2)
@@ -117,7 +124,7 @@ func newServer(dir string, opts Options) (*Server, error) {
 		args = append(args, "--appendonly", "yes", "--appendfsync", "always")
 	}
 	args = append(args, opts.Args...)
-	s := &Server{bin: bin, cli: cli, dir: dir, args: args}
+	s := &Server{bin: bin, cli: cli, dir: dir, conf: conf, args: args}
 	for range 5 { // a free port may be taken by someone else before we bind it
 		s.port, err = freePort()
 		if err != nil {
@@ -158,7 +165,12 @@ func freePort() (int, error) {
 
 // launch starts the process on s.port and waits until it answers PING.
 func (s *Server) launch() error {
-	args := append([]string{"--port", strconv.Itoa(s.port)}, s.args...)
+	var args []string
+	if s.conf != "" {
+		args = append(args, s.conf)
+	}
+	args = append(args, "--port", strconv.Itoa(s.port))
+	args = append(args, s.args...)
 	cmd := exec.Command(s.bin, args...)
 	if err := cmd.Start(); err != nil {
 		return err
@@ -295,6 +307,38 @@ func ParseCommandStats(info string) (map[string]int64, error) {
 		stats[strings.TrimPrefix(name, "cmdstat_")] = n
 	}
 	return stats, sc.Err()
+}
+
+// StartSentinel starts a Redis Sentinel that monitors master under the name
+// masterName, and waits until it knows the master. It stops when tb ends.
+// Clients reach the master through it with rueidis.ClientOption{InitAddress:
+// []string{sentinel.Addr()}, Sentinel: rueidis.SentinelOption{MasterSet:
+// masterName}}.
+func StartSentinel(tb testing.TB, masterName string, master *Server) *Server {
+	tb.Helper()
+	Require(tb)
+	dir := tb.TempDir()
+	conf := filepath.Join(dir, "sentinel.conf")
+	text := fmt.Sprintf("sentinel monitor %s 127.0.0.1 %d 1\nsentinel down-after-milliseconds %s 1000\n", masterName, master.Port(), masterName)
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	s, err := newProcess(dir, conf, Options{Args: []string{"--sentinel"}})
+	if err != nil {
+		tb.Fatalf("redistest: sentinel: %v", err)
+	}
+	tb.Cleanup(s.Kill)
+	deadline := time.Now().Add(startTimeout)
+	for {
+		out, err := s.CLI("SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName)
+		if err == nil && strings.Contains(out, strconv.Itoa(master.Port())) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("redistest: sentinel does not know master %s: %s %v", masterName, out, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // Cluster is a Redis Cluster of masters without replicas.
