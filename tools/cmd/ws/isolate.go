@@ -40,14 +40,18 @@ fresh module cache:
 	go test -short -count=1 ./...
 
 A missing require, a stale go.sum or a hidden dependency on the workspace
-fails with the module named and the diff shown. The last line is
+fails with the module named and the diff shown; -fix instead writes what
+"go mod tidy" makes of go.mod and go.sum back to the module (go.sum without
+the workspace modules' lines) and goes on. The last line is
 "N passed, N failed".`
 
 func runIsolate(ctx context.Context, e *env, args []string) int {
-	fs := newFlagSet(e, "isolate", "[-j N] [-keep] [-fresh] [module...]", isolateDescription)
+	fs := newFlagSet(e, "isolate", "[-j N] [-keep] [-fresh] [-fix] [-v] [module...]", isolateDescription)
 	jobs := fs.Int("j", defaultJobs(), "modules checked at a time")
 	keep := fs.Bool("keep", false, "keep the temporary directory (proxy, copies) and print its path")
 	fresh := fs.Bool("fresh", false, "use an empty module cache in the temporary directory instead of the tool's own")
+	fix := fs.Bool("fix", false, "write what go mod tidy makes of go.mod and go.sum back to each untidy module (implies -v)")
+	verbose := fs.Bool("v", false, "show the output of passing modules too")
 	names, code := parseInterleaved(e, fs, args)
 	if code >= 0 {
 		return code
@@ -83,13 +87,14 @@ func runIsolate(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, "isolate", err)
 	}
+	iso.fix = *fix
 	fmt.Fprintf(e.stdout, "proxy: %s\n", strings.Join(iso.served, ", "))
 
 	jobList := make([]batch.Job, len(mods))
 	for i, m := range mods {
 		jobList[i] = iso.job(m)
 	}
-	r := &batch.Runner{Limit: *jobs, Out: e.stdout, Live: e.live}
+	r := &batch.Runner{Limit: *jobs, Out: e.stdout, Live: e.live, Verbose: *verbose || *fix}
 	code = exitOK
 	for _, res := range r.Run(ctx, jobList) {
 		if res.Err != nil {
@@ -103,6 +108,7 @@ func runIsolate(ctx context.Context, e *env, args []string) int {
 type isolation struct {
 	ws     *workspace.Workspace
 	tmp    string
+	fix    bool // write go mod tidy's result back to the modules
 	env    []string
 	sums   []string // go.sum lines of the proxy's modules
 	served []string // path@version of the proxy's modules
@@ -236,7 +242,7 @@ func (iso *isolation) job(m workspace.Module) batch.Job {
 			return iso.copyModule(dir, m)
 		}},
 		{Name: "tidy", Run: func(ctx context.Context, out io.Writer) error {
-			return iso.checkTidy(ctx, out, dir)
+			return iso.checkTidy(ctx, out, dir, m)
 		}},
 		batch.Command("build", dir, iso.env, "go", "build", "./..."),
 		batch.Command("vet", dir, iso.env, "go", "vet", "./..."),
@@ -310,13 +316,13 @@ func (iso *isolation) ownSumLine(line string) bool {
 
 // checkTidy runs go mod tidy -diff in dir and fails when it reports any
 // change other than to the go.sum lines of workspace modules.
-func (iso *isolation) checkTidy(ctx context.Context, out io.Writer, dir string) error {
+func (iso *isolation) checkTidy(ctx context.Context, out io.Writer, dir string, m workspace.Module) error {
 	var buf bytes.Buffer
 	err := batch.RunCommand(ctx, &buf, dir, iso.env, "go", "mod", "tidy", "-diff")
 	if err == nil {
 		return nil
 	}
-	if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) && !strings.Contains(err.Error(), "exit status") {
+	if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) {
 		out.Write(buf.Bytes())
 		return err
 	}
@@ -325,9 +331,48 @@ func (iso *isolation) checkTidy(ctx context.Context, out io.Writer, dir string) 
 	if changed == 0 {
 		return nil
 	}
-	fmt.Fprintf(out, "\ngo.mod/go.sum are not what \"go mod tidy\" makes them when the module is built alone:\n"+
-		"apply the lines above (+ add, - remove) to %s's go.mod/go.sum\n", strings.TrimPrefix(dir, iso.tmp+string(filepath.Separator)+"modules"+string(filepath.Separator)))
+	if iso.fix {
+		return iso.fixModule(ctx, out, dir, m)
+	}
+	fmt.Fprintf(out, "\ngo.mod/go.sum of %s are not what \"go mod tidy\" makes them when the module is built alone:\n"+
+		"apply the lines above (+ add, - remove), or run \"go tool ws isolate -fix %s\"\n", m.Folder, m.Folder)
 	return fmt.Errorf("go mod tidy -diff: %d line(s) to change", changed)
+}
+
+// fixModule runs go mod tidy in the copy dir and writes the resulting
+// go.mod, and go.sum without the lines of workspace modules, back to the
+// module.
+func (iso *isolation) fixModule(ctx context.Context, out io.Writer, dir string, m workspace.Module) error {
+	if err := batch.RunCommand(ctx, out, dir, iso.env, "go", "mod", "tidy"); err != nil {
+		return err
+	}
+	gomod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return err
+	}
+	sum, err := os.ReadFile(filepath.Join(dir, "go.sum"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	var kept strings.Builder
+	for line := range strings.Lines(string(sum)) {
+		if !iso.ownSumLine(line) {
+			kept.WriteString(line)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(m.Dir, "go.mod"), gomod, 0o644); err != nil {
+		return err
+	}
+	sumPath := filepath.Join(m.Dir, "go.sum")
+	if kept.Len() == 0 {
+		if err := os.Remove(sumPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	} else if err := os.WriteFile(sumPath, []byte(kept.String()), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "fixed: wrote the tidy go.mod and go.sum of %s\n", m.Folder)
+	return nil
 }
 
 // significantDiff filters the output of go mod tidy -diff. In go.sum

@@ -87,6 +87,23 @@ func TestRunIsolate(t *testing.T) {
 	if code != exitOK || lastLine(stdout) != "2 passed, 0 failed" {
 		t.Errorf("ws isolate app lib: exit %d\n%s", code, stdout)
 	}
+
+	// -fix writes the tidy go.mod back, without go.sum lines for siblings.
+	code, stdout, _ = runWS(t, root, "isolate", "-fresh", "-fix", "hidden")
+	if code != exitOK || !strings.Contains(stdout, "fixed: wrote the tidy go.mod and go.sum of hidden") {
+		t.Errorf("ws isolate -fix hidden: exit %d\n%s", code, stdout)
+	}
+	gomod, _ := os.ReadFile(filepath.Join(root, "hidden", "go.mod"))
+	if !strings.Contains(string(gomod), "require example.com/lib v0.1.0") {
+		t.Errorf("fixed go.mod:\n%s", gomod)
+	}
+	if sum, err := os.ReadFile(filepath.Join(root, "hidden", "go.sum")); err == nil {
+		t.Errorf("fixed go.sum holds only sibling lines and should be gone:\n%s", sum)
+	}
+	code, stdout, _ = runWS(t, root, "isolate", "-fresh", "hidden")
+	if code != exitOK {
+		t.Errorf("ws isolate hidden after -fix: exit %d\n%s", code, stdout)
+	}
 }
 
 func TestCompareSumLines(t *testing.T) {

@@ -275,7 +275,7 @@ func RunCommand(ctx context.Context, out io.Writer, dir string, env []string, ar
 	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Run(); err != nil {
 		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
-			return fmt.Errorf("%s: %s", strings.Join(argv[:min(len(argv), 2)], " "), ee.ProcessState)
+			return fmt.Errorf("%s: %w", strings.Join(argv[:min(len(argv), 2)], " "), ee)
 		}
 		return fmt.Errorf("%s: %w", argv[0], err)
 	}
