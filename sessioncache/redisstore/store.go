@@ -65,10 +65,10 @@ var (
 )
 
 // New returns a Store that keeps sessions in Redis through client. The
-// client stays the caller's: the store never closes it. Find uses the
-// client's server-assisted cache, so the client must not be created with
-// ClientOption.DisableCache unless opts.CacheTTL is negative (with the cache
-// disabled, rueidis sends every read to Redis).
+// client stays the caller's: the store never closes it. Find reads through
+// the client's server-assisted cache; with a client created with
+// ClientOption.DisableCache (or with opts.CacheTTL negative) every Find is
+// a round trip to Redis.
 func New(client rueidis.Client, opts Options) *Store {
 	if opts.Prefix == "" {
 		opts.Prefix = DefaultPrefix
