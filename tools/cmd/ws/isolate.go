@@ -79,8 +79,10 @@ func runIsolate(ctx context.Context, e *env, args []string) int {
 	}
 	modcache := filepath.Join(tmp, "modcache")
 	if !*fresh {
-		if modcache, err = isolateModCache(); err != nil {
-			return fail(e, "isolate", err)
+		if dir, err := isolateModCache(); err == nil {
+			modcache = dir
+		} else {
+			fmt.Fprintf(e.stderr, "ws isolate: %v; using an empty module cache\n", err)
 		}
 	}
 	iso, err := newIsolation(ws, tmp, modcache)
@@ -236,7 +238,8 @@ func pathPrefix(ws *workspace.Workspace) string {
 
 // job returns the isolate steps of module m.
 func (iso *isolation) job(m workspace.Module) batch.Job {
-	dir := filepath.Join(iso.tmp, "modules", filepath.FromSlash(m.Folder))
+	// Each copy stands alone: no sibling, not even a parent module, next to it.
+	dir := filepath.Join(iso.tmp, "modules", strings.ReplaceAll(m.Folder, "/", "_"), filepath.Base(m.Dir))
 	return batch.Job{Name: m.Folder, Steps: []batch.Step{
 		{Name: "copy", Run: func(ctx context.Context, out io.Writer) error {
 			return iso.copyModule(dir, m)
