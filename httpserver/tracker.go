@@ -251,7 +251,7 @@ func (t *tracker) render(e *Error) {
 
 func (t *tracker) logAccess() {
 	logAccess(t.access, t.req.Context(), t.req.Method, t.route(), t.req.URL.Path,
-		t.status, t.bytes, time.Since(t.start), t.requestID)
+		t.status, t.bytes, t.start, t.requestID)
 }
 
 // findTracker walks the Unwrap chain of w to the tracker of the Router
