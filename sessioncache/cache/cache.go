@@ -12,9 +12,6 @@ import (
 const (
 	shardCount = 64 // a power of two, at most 64 (the dirty mask)
 	shardShift = 32 - 6
-	// maxPending bounds the policy work writers may queue before a writer
-	// waits for the eviction lock instead of only trying it.
-	maxPending = 1 << 12
 )
 
 // Cache is a concurrent in-memory cache from keys of type K to values of
@@ -41,7 +38,11 @@ type Cache[K comparable, V any] struct {
 	_            [cacheLine]byte // keep writers' counters off the read-mostly fields
 	pendingCount atomic.Int64
 	dirty        atomic.Uint64 // shards with pending tasks
-	_            [cacheLine]byte
+	// maxPending bounds the policy work writers may queue before a writer
+	// waits for the eviction lock instead of only trying it, and so how far
+	// the cache can outgrow its bound while a maintainer is descheduled.
+	maxPending int64
+	_          [cacheLine]byte
 
 	evictMu  sync.Mutex
 	policy   policy[K, V]
@@ -99,7 +100,9 @@ func New[K comparable, V any](opts Options[K, V]) (*Cache[K, V], error) {
 	case opts.MaximumWeight > 0:
 		maximum = opts.MaximumWeight
 	}
+	c.maxPending = 128
 	if maximum > 0 {
+		c.maxPending = int64(min(128, max(16, maximum/16)))
 		c.bounded = true
 		c.policy.init(maximum, opts.Weigher != nil)
 	}
@@ -483,7 +486,7 @@ func (c *Cache[K, V]) Close() {
 }
 
 func (c *Cache[K, V]) afterWrite() {
-	if c.pendingCount.Load() > maxPending {
+	if c.pendingCount.Load() > c.maxPending {
 		c.CleanUp()
 		return
 	}

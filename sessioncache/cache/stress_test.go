@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -192,4 +193,38 @@ func TestBoundedWeightedStress(t *testing.T) {
 	wg.Wait()
 	c.CleanUp()
 	checkPolicy(t, c)
+}
+
+// TestBoundHoldsUnderConcurrentInserts checks that writers cannot run far
+// ahead of maintenance: with more goroutines than CPUs, the cache stays
+// within its bound plus the small write backlog it allows.
+func TestBoundHoldsUnderConcurrentInserts(t *testing.T) {
+	const capacity, workers = 250, 8
+	c := MustNew(Options[uint64, uint64]{MaximumSize: capacity})
+	defer c.Close()
+	limit := capacity + 2*int(c.maxPending) + 2*workers
+	var worst atomic.Int64
+	var wg sync.WaitGroup
+	for g := range workers {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(g), 9))
+			for range 20_000 {
+				k := r.Uint64N(5000)
+				if _, ok := c.Get(k); !ok {
+					c.Set(k, k)
+				}
+				if l := int64(c.Len()); l > worst.Load() {
+					worst.Store(l)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if w := worst.Load(); w > int64(limit) {
+		t.Fatalf("Len reached %d; bound %d allows at most %d", w, capacity, limit)
+	}
+	c.CleanUp()
+	if c.Len() > capacity {
+		t.Fatalf("Len = %d after CleanUp", c.Len())
+	}
 }
