@@ -224,3 +224,22 @@ func TestParseHostile(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkParse(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if pairs, err := Parse(tenCookies); err != nil || len(pairs) != 10 {
+			b.Fatal(len(pairs), err)
+		}
+	}
+}
+
+func BenchmarkGet(b *testing.B) {
+	r := requestWithCookies(tenCookies)
+	b.ReportAllocs()
+	for b.Loop() {
+		if v, err := Get(r, "session"); err != nil || v == "" {
+			b.Fatal(err)
+		}
+	}
+}
