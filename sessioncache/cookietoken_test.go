@@ -1,0 +1,29 @@
+package sessioncache
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func FuzzCookieToken(f *testing.F) {
+	tok := newToken()
+	f.Add("session=" + tok)
+	f.Add(`a=1; session="` + tok + `"; b=2`)
+	f.Add("session=; session=" + tok)
+	f.Add("\u00a0session=" + tok)
+	f.Add(";;;=;session")
+	f.Fuzz(func(t *testing.T, header string) {
+		r := &http.Request{Header: http.Header{"Cookie": {header}}}
+		v, ok := cookieToken(r, "session")
+		if !ok {
+			if v != "" {
+				t.Fatalf("not found but returned %q", v)
+			}
+			return
+		}
+		if !validToken(v) || !strings.Contains(header, v) || !strings.Contains(header, "session") {
+			t.Fatalf("cookieToken(%q) = %q", header, v)
+		}
+	})
+}
