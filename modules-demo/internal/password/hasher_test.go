@@ -82,3 +82,12 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkHash measures one hash with the default (OWASP) parameters:
+// the price of every sign-up and login.
+func BenchmarkHash(b *testing.B) {
+	var h Hasher
+	for b.Loop() {
+		h.Hash("correct horse battery staple")
+	}
+}

@@ -1,7 +1,7 @@
 package social
 
 import (
-	"cmp"
+	"container/heap"
 	"errors"
 	"fmt"
 	"slices"
@@ -276,7 +276,7 @@ func (s *Store) PostsBy(name string, limit int) ([]Post, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrNoUser, name)
 	}
-	return newest(nil, a.posts, limit), nil
+	return newest(a.posts, limit), nil
 }
 
 // Timeline returns the newest posts of name and of everyone name follows,
@@ -288,26 +288,57 @@ func (s *Store) Timeline(name string, limit int) ([]Post, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrNoUser, name)
 	}
-	// The newest limit posts overall are among the newest limit posts of
-	// each author, so that is all we gather.
-	posts := newest(nil, a.posts, limit)
+	// Each author's posts are in ID order: merge their tails, newest
+	// first, taking only what the timeline shows.
+	h := make(tails, 0, len(a.following)+1)
+	h = h.push(a.posts)
 	for f := range a.following {
-		posts = newest(posts, s.users[f].posts, limit)
+		h = h.push(s.users[f].posts)
 	}
-	slices.SortFunc(posts, func(x, y Post) int { return cmp.Compare(y.ID, x.ID) })
-	if len(posts) > limit {
-		posts = posts[:limit]
+	heap.Init(&h)
+	out := make([]Post, 0, min(limit, 64))
+	for len(out) < limit && len(h) > 0 {
+		t := &h[0]
+		out = append(out, (*t)[len(*t)-1])
+		if *t = (*t)[:len(*t)-1]; len(*t) == 0 {
+			heap.Pop(&h)
+		} else {
+			heap.Fix(&h, 0)
+		}
 	}
-	return slices.Clip(posts), nil
+	return out, nil
 }
 
-// newest appends to dst the last limit posts of posts (oldest first),
-// newest first.
-func newest(dst, posts []Post, limit int) []Post {
-	for i := len(posts) - 1; i >= 0 && i >= len(posts)-limit; i-- {
-		dst = append(dst, posts[i])
+// tails is a max-heap of authors' unread posts, ordered by their newest
+// (last) post.
+type tails [][]Post
+
+func (h tails) push(posts []Post) tails {
+	if len(posts) == 0 {
+		return h
 	}
-	return dst
+	return append(h, posts)
+}
+
+func (h tails) Len() int           { return len(h) }
+func (h tails) Less(i, j int) bool { return h[i][len(h[i])-1].ID > h[j][len(h[j])-1].ID }
+func (h tails) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *tails) Push(x any)        { *h = append(*h, x.([]Post)) }
+func (h *tails) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// newest returns the last limit posts of posts (oldest first), newest
+// first.
+func newest(posts []Post, limit int) []Post {
+	out := make([]Post, 0, min(limit, len(posts)))
+	for i := len(posts) - 1; i >= 0 && len(out) < limit; i-- {
+		out = append(out, posts[i])
+	}
+	return out
 }
 
 func keys(m map[string]struct{}) []string {

@@ -3,6 +3,7 @@ package social
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -200,5 +201,32 @@ func TestConcurrentUse(t *testing.T) {
 	bob, _ := s.PostsBy("bob", 1000)
 	if len(ann)+len(bob) != 400 {
 		t.Errorf("%d posts, want 400", len(ann)+len(bob))
+	}
+}
+
+// TestTimelineMerge checks the merged timeline against sorting every
+// relevant post, for random posting orders and limits.
+func TestTimelineMerge(t *testing.T) {
+	users := []string{"ann", "bob", "cat", "dan", "eve"}
+	s := newTestStore(t, users...)
+	for _, f := range users[1:4] {
+		s.Follow("ann", f)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 300 {
+		s.AddPost(users[rng.IntN(len(users))], fmt.Sprint(i))
+	}
+	var all []Post
+	for _, u := range users[:4] { // ann and whom she follows, not eve
+		p, _ := s.PostsBy(u, 1000)
+		all = append(all, p...)
+	}
+	slices.SortFunc(all, func(x, y Post) int { return int(y.ID - x.ID) })
+	for _, limit := range []int{0, 1, 7, 50, len(all), len(all) + 10} {
+		got, err := s.Timeline("ann", limit)
+		want := all[:min(limit, len(all))]
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("Timeline(ann, %d): %d posts, want %d (equal: %v)", limit, len(got), len(want), slices.Equal(got, want))
+		}
 	}
 }
