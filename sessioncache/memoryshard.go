@@ -288,8 +288,15 @@ func (s *shard) earliest(keep uint32, haveKeep bool) (uint32, bool) {
 // storeRecord writes rec as the record of slot i, replacing its old one.
 func (s *shard) storeRecord(i uint32, rec []byte) {
 	s.freeRecord(i)
+	si, off := s.alloc(slabHeader + len(rec))
+	s.place(i, rec, si, off)
+	s.bytes += int64(slabHeader + len(rec))
+}
+
+// place writes rec, the record of slot i, with its slab header at offset
+// off of slab si, which has room for it, and points the slot at it.
+func (s *shard) place(i uint32, rec []byte, si, off int) {
 	size := slabHeader + len(rec)
-	si, off := s.alloc(size)
 	buf := s.slabs[si].buf[:off+size]
 	s.slabs[si].buf = buf
 	binary.LittleEndian.PutUint32(buf[off:], i)
@@ -298,7 +305,6 @@ func (s *shard) storeRecord(i uint32, rec []byte) {
 	s.slabs[si].live += size
 	sl := &s.slots[i]
 	sl.slab, sl.off, sl.size = uint32(si), uint32(off), uint32(size)
-	s.bytes += int64(size)
 }
 
 // freeRecord releases the record of slot i, if it has one, and compacts or
@@ -415,14 +421,8 @@ func (s *shard) move(i uint32, rec []byte) {
 	sl := &s.slots[i]
 	old, size := int(sl.slab), int(sl.size)
 	ni, off := s.allocNoCompact(size)
-	buf := s.slabs[ni].buf[:off+size]
-	s.slabs[ni].buf = buf
-	binary.LittleEndian.PutUint32(buf[off:], i)
-	binary.LittleEndian.PutUint32(buf[off+4:], uint32(size))
-	copy(buf[off+slabHeader:], rec)
-	s.slabs[ni].live += size
 	s.slabs[old].live -= size
-	sl.slab, sl.off = uint32(ni), uint32(off)
+	s.place(i, rec, ni, off)
 }
 
 // allocNoCompact is alloc without compaction, for compaction itself.

@@ -132,6 +132,15 @@ var errClosed = fmt.Errorf("%w: memory store closed", ErrUnavailable)
 
 func (m *MemoryStore) hash(s string) uint64 { return maphash.String(m.seed, s) }
 
+// locate returns the hash and the shard of id, or errClosed.
+func (m *MemoryStore) locate(id string) (uint64, *lockedShard, error) {
+	if m.closed.Load() {
+		return 0, nil, errClosed
+	}
+	h := m.hash(id)
+	return h, m.shardOf(h), nil
+}
+
 func (m *MemoryStore) shardOf(h uint64) *lockedShard {
 	if m.shift >= 64 {
 		return &m.shards[0]
@@ -151,11 +160,10 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b 
 
 // Find implements Store.
 func (m *MemoryStore) Find(_ context.Context, id string) (Record, bool, error) {
-	if m.closed.Load() {
-		return Record{}, false, errClosed
+	h, sh, err := m.locate(id)
+	if err != nil {
+		return Record{}, false, err
 	}
-	h := m.hash(id)
-	sh := m.shardOf(h)
 	now := time.Now().UnixNano()
 	sh.mu.RLock()
 	i, ok := sh.find(h, id)
@@ -184,11 +192,10 @@ func decodeEntry(b []byte, deadline int64) (Record, bool, error) {
 // Commit implements Store. A record whose deadline has passed deletes the
 // session; the zero deadline keeps it until it is deleted or evicted.
 func (m *MemoryStore) Commit(_ context.Context, id string, rec Record) error {
-	if m.closed.Load() {
-		return errClosed
+	h, sh, err := m.locate(id)
+	if err != nil {
+		return err
 	}
-	h := m.hash(id)
-	sh := m.shardOf(h)
 	now := time.Now().UnixNano()
 	deadline := deadlineNanos(rec.Deadline)
 	if deadline <= now {
@@ -255,11 +262,10 @@ func (s *shard) expire(now int64, limit int) int {
 
 // Delete implements Store.
 func (m *MemoryStore) Delete(_ context.Context, id string) error {
-	if m.closed.Load() {
-		return errClosed
+	h, sh, err := m.locate(id)
+	if err != nil {
+		return err
 	}
-	h := m.hash(id)
-	sh := m.shardOf(h)
 	sh.mu.Lock()
 	if i, ok := sh.find(h, id); ok {
 		sh.remove(i)
@@ -271,11 +277,10 @@ func (m *MemoryStore) Delete(_ context.Context, id string) error {
 // Apply implements DeltaStore. It changes the record under the shard's lock,
 // so concurrent changes of different fields all survive.
 func (m *MemoryStore) Apply(_ context.Context, id string, d Delta) error {
-	if m.closed.Load() {
-		return errClosed
+	h, sh, err := m.locate(id)
+	if err != nil {
+		return err
 	}
-	h := m.hash(id)
-	sh := m.shardOf(h)
 	now := time.Now().UnixNano()
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
