@@ -31,3 +31,11 @@ func wrapErr(op string, err error) error {
 	}
 	return fmt.Errorf("redisstore: %s: %w: %w", op, sessioncache.ErrUnavailable, err)
 }
+
+// wrapErrOrNil is wrapErr, or nil for a nil err.
+func wrapErrOrNil(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return wrapErr(op, err)
+}

@@ -378,6 +378,10 @@ func TestUnavailable(t *testing.T) {
 		},
 		"delete": func(ctx context.Context) error { return s.Delete(ctx, "kept") },
 		"users":  func(ctx context.Context) error { _, err := s.UserSessions(ctx, "u"); return err },
+		"delete user": func(ctx context.Context) error {
+			_, err := s.DeleteUser(ctx, "u")
+			return err
+		},
 		"all": func(ctx context.Context) error {
 			for _, err := range s.All(ctx) {
 				return err

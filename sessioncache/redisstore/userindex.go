@@ -1,6 +1,7 @@
 package redisstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -85,30 +86,34 @@ func (s *Store) userSessions(ctx context.Context, user string) ([]string, error)
 }
 
 // DeleteUser deletes every session of user and reports how many it deleted.
-// Each session is deleted only if user still owns it.
+// Each session is deleted only if user still owns it. The deletions go out
+// in one pipelined batch (after loading the script on every node).
 func (s *Store) DeleteUser(ctx context.Context, user string) (int, error) {
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
 	ids, err := s.userSessions(ctx, user)
-	if err != nil {
-		return 0, wrapErr("delete user", err)
+	if err != nil || len(ids) == 0 {
+		return 0, wrapErrOrNil("delete user", err)
+	}
+	execs := make([]rueidis.LuaExec, len(ids))
+	for i, id := range ids {
+		execs[i] = rueidis.LuaExec{Keys: []string{s.key(id)}, Args: []string{user}}
 	}
 	var deleted []string
-	for _, id := range ids {
-		ver, err := deleteOwnedScript.Exec(ctx, s.client, []string{s.key(id)}, []string{user}).AsInt64()
+	var first error
+	for i, res := range deleteOwnedScript.ExecMulti(ctx, s.client, execs...) {
+		ver, err := res.AsInt64()
 		if err != nil {
-			if len(deleted) > 0 {
-				s.indexRemove(ctx, user, deleted...)
-			}
-			return len(deleted), wrapErr("delete user", err)
+			first = cmp.Or(first, err)
+			continue
 		}
 		if ver > 0 {
-			s.recent.note(id, ver, true)
-			deleted = append(deleted, id)
+			s.recent.note(ids[i], ver, true)
+			deleted = append(deleted, ids[i])
 		}
 	}
 	if len(deleted) > 0 {
 		s.indexRemove(ctx, user, deleted...)
 	}
-	return len(deleted), nil
+	return len(deleted), wrapErrOrNil("delete user", first)
 }
