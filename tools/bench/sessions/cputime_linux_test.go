@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"net/http"
+	"os"
 	"runtime"
 	"syscall"
 	"testing"
@@ -70,6 +71,38 @@ func TestReadOverheadCPU(t *testing.T) {
 		t.Logf("%s: read-only request %v CPU, bare %v: overhead %v", peer.name, cpu, bareCPU, cpu-bareCPU)
 		if peer.name == "ours" && cpu-bareCPU > 3*time.Microsecond {
 			t.Errorf("a session read costs %v CPU over a bare request, want at most 3µs", cpu-bareCPU)
+		}
+	}
+}
+
+// TestScenarioCPU reports the CPU time of one request of each benchmark
+// scenario, ours and scs's, measured like TestReadOverheadCPU: robust to
+// a busy machine where the benchmarks' wall times are not. It takes a few
+// seconds, so it runs only with SESSIONS_CPU=1.
+func TestScenarioCPU(t *testing.T) {
+	if os.Getenv("SESSIONS_CPU") == "" {
+		t.Skip("set SESSIONS_CPU=1 to run")
+	}
+	const n = 20_000
+	for _, sc := range scenarios {
+		var cpu [2]time.Duration
+		for i, peer := range impls {
+			in := peer.new(options{idle: sc.idle})
+			r := sc.setup(in)
+			runs := n
+			if peer.name != "ours" {
+				runs = n / 4
+			}
+			if r.prepare != nil {
+				r.prepare(runs + runs/10)
+			}
+			w := newWriter()
+			cpu[i] = cpuPerOp(t, runs, func() { r.serve(w) })
+			in.close()
+		}
+		t.Logf("%-10s ours %8v  scs %8v  ratio ours/scs %.3f", sc.name, cpu[0].Round(10*time.Nanosecond), cpu[1].Round(10*time.Nanosecond), float64(cpu[0])/float64(cpu[1]))
+		if cpu[0] >= cpu[1] {
+			t.Errorf("%s: ours %v CPU per request, scs %v: not faster", sc.name, cpu[0], cpu[1])
 		}
 	}
 }
