@@ -106,7 +106,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (c *routerCore) finish(t *tracker) {
 	p := recover()
-	if p == nil && t.wrote && t.access == nil && !t.abort && !t.hijacked && len(t.w.Header()) == t.headerLen {
+	if p == nil && t.wrote && !t.hijacked && !t.abort && t.access == nil && len(t.hdr) == t.headerLen {
 		putTracker(t) // the common case: one response, nothing to log
 		return
 	}

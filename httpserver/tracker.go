@@ -28,9 +28,10 @@ type tracker struct {
 	w         http.ResponseWriter
 	req       *http.Request
 	core      *routerCore
+	hdr       http.Header // the header map, once the response started
+	headerLen int         // len(hdr) when the response started
 	status    int
 	bytes     int64
-	headerLen int
 	wrote     bool
 	hijacked  bool
 	warned    bool // a superfluous WriteHeader was logged
@@ -83,7 +84,8 @@ func (t *tracker) WriteHeader(code int) {
 func (t *tracker) commit(code int) {
 	t.wrote = true
 	t.status = code
-	t.headerLen = len(t.w.Header())
+	t.hdr = t.w.Header()
+	t.headerLen = len(t.hdr)
 	t.w.WriteHeader(code)
 }
 
@@ -211,7 +213,7 @@ func (t *tracker) finish(p any) (abort bool) {
 		t.logger().LogAttrs(ctx, slog.LevelError, "httpserver: handler returned without writing a response",
 			t.attrs()...)
 		t.render(&Error{Status: http.StatusInternalServerError, Msg: "the server sent no response"})
-	} else if len(t.w.Header()) != t.headerLen && t.headerChanged() {
+	} else if len(t.hdr) != t.headerLen && t.headerChanged() {
 		t.logger().LogAttrs(ctx, slog.LevelWarn, "httpserver: header changed after the response started (ignored)",
 			t.attrs(slog.Int("status", t.status))...)
 	}
@@ -224,7 +226,7 @@ func (t *tracker) finish(p any) (abort bool) {
 // headerChanged reports whether keys other than trailers were added after
 // the response started.
 func (t *tracker) headerChanged() bool {
-	h := t.w.Header()
+	h := t.hdr
 	declared := strings.Join(h.Values("Trailer"), ",")
 	n := 0
 	for k := range h {
