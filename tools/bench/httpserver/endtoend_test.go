@@ -101,19 +101,27 @@ func BenchmarkEndToEnd(b *testing.B) {
 			defer reportCPU(b)()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					resp, err := client.Get(url)
-					if err != nil {
-						b.Error(err)
-						return
-					}
-					n, _ := io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode != 200 || n != int64(len(body)) {
-						b.Errorf("status %d, %d bytes", resp.StatusCode, n)
+					if !fetch(b, client, url) {
 						return
 					}
 				}
 			})
 		})
 	}
+}
+
+// fetch sends one GET and checks the answer, reporting failures to tb.
+func fetch(tb testing.TB, client *http.Client, url string) bool {
+	resp, err := client.Get(url)
+	if err != nil {
+		tb.Error(err)
+		return false
+	}
+	n, _ := io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || n != int64(len(body)) {
+		tb.Errorf("status %d, %d bytes", resp.StatusCode, n)
+		return false
+	}
+	return true
 }

@@ -1,7 +1,6 @@
 package httpserver
 
 import (
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -96,15 +95,7 @@ func TestPairedEndToEnd(t *testing.T) {
 			for range clients {
 				wg.Go(func() {
 					for range batch / clients {
-						resp, err := tg.client.Get(tg.url)
-						if err != nil {
-							t.Error(err)
-							return
-						}
-						n, _ := io.Copy(io.Discard, resp.Body)
-						resp.Body.Close()
-						if resp.StatusCode != 200 || n != int64(len(body)) {
-							t.Errorf("status %d, %d bytes", resp.StatusCode, n)
+						if !fetch(t, tg.client, tg.url) {
 							return
 						}
 					}
