@@ -435,3 +435,48 @@ func TestUnavailable(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestAllManyPages iterates over more sessions than one SCAN page holds, on
+// every master of a cluster: each live session is yielded exactly once.
+func TestAllManyPages(t *testing.T) {
+	t.Parallel()
+	s := redisstore.New(newClient(t, sharedCluster(t).Addrs()...), testOptions(redisstore.Options{Prefix: "many:"}))
+	ctx := t.Context()
+	const n, workers = 1500, 8
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				if err := s.Commit(ctx, fmt.Sprint("m", i), record("", "i", fmt.Sprint(i))); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := s.Delete(ctx, "m0"); err != nil {
+		t.Fatal(err)
+	}
+	seen := make(map[string]int)
+	for e, err := range s.All(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[e.ID]++
+		if want := strings.TrimPrefix(e.ID, "m"); string(e.Record.Values["i"]) != want {
+			t.Fatalf("session %s has i = %q", e.ID, e.Record.Values["i"])
+		}
+	}
+	if len(seen) != n-1 {
+		t.Errorf("All yielded %d sessions, want %d", len(seen), n-1)
+	}
+	for id, k := range seen {
+		if k != 1 {
+			t.Errorf("All yielded %s %d times", id, k)
+		}
+	}
+	if seen["m0"] != 0 {
+		t.Error("All yielded a deleted session")
+	}
+}
