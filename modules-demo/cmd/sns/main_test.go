@@ -6,9 +6,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/serverdev/stdweb/sessioncache/redisstore/redistest"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -29,22 +33,37 @@ func TestParseConfig(t *testing.T) {
 	}
 }
 
-// TestRun starts the program as main does, with no settings, fetches the
-// home page and the health endpoints, and stops it as SIGINT would.
-func TestRun(t *testing.T) {
+// startRun runs the program with cfg and returns its base URL and a
+// function that stops it and reports run's error.
+func startRun(t *testing.T, cfg config) (string, func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	started := make(chan net.Addr, 1)
 	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, config{addr: "127.0.0.1:0"}, slog.New(slog.DiscardHandler), started)
-	}()
-	var base string
+	go func() { done <- run(ctx, cfg, slog.New(slog.DiscardHandler), started) }()
+	stop := func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(10 * time.Second):
+			t.Fatal("run did not stop after its context ended")
+			return nil
+		}
+	}
 	select {
 	case addr := <-started:
-		base = "http://" + addr.String()
+		return "http://" + addr.String(), stop
 	case err := <-done:
 		t.Fatalf("run: %v", err)
 	}
+	return "", nil
+}
+
+// TestRun starts the program as main does, with no settings, fetches the
+// home page and the health endpoints, and stops it as SIGINT would.
+func TestRun(t *testing.T) {
+	base, stop := startRun(t, config{addr: "127.0.0.1:0"})
 	get := func(path string) (int, string) {
 		t.Helper()
 		res, err := http.Get(base + path)
@@ -73,13 +92,83 @@ func TestRun(t *testing.T) {
 	if code, _ := get("/readyz"); code != 200 {
 		t.Errorf("readyz: %d", code)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run after cancel: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("run did not stop after its context ended")
+	if err := stop(); err != nil {
+		t.Fatalf("run after cancel: %v", err)
 	}
+}
+
+// TestRunRedisSessionsSurviveRestart runs the program with its sessions in
+// a real redis-server, restarts it, and checks the browser's session is
+// still there. The demo's users live in memory and are gone after the
+// restart, so the surviving session must count as logged out, not fail.
+func TestRunRedisSessionsSurviveRestart(t *testing.T) {
+	rs := redistest.Start(t, redistest.Options{}) // skips loudly without redis-server; fails with STDWEB_REQUIRE_REDIS=1
+	cfg := config{addr: "127.0.0.1:0", redis: rs.Addr(), secret: "a test secret of at least thirty-two bytes"}
+	base, stop := startRun(t, cfg)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res, err := c.PostForm(base+"/signup", url.Values{"username": {"ann"}, "password": {"ann password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), "Welcome, @ann") {
+		t.Fatalf("signup: %d\n%s", res.StatusCode, body)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	sessionsBefore, err := rs.CLI("--scan", "--pattern", "session:*")
+	if err != nil || !strings.Contains(sessionsBefore, "session:") {
+		t.Fatalf("no session in redis after the first run: %q, %v", sessionsBefore, err)
+	}
+
+	base2, stop2 := startRun(t, cfg)
+	defer stop2()
+	// The cookie jar is keyed by host, and both runs are on 127.0.0.1.
+	res, err = c.Get(base2 + "/api/timeline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("timeline of a user the restart forgot: %d, want 401", res.StatusCode)
+	}
+	// A new account with the same name does not inherit the old session.
+	other := &http.Client{Jar: must(cookiejar.New(nil))}
+	res, err = other.PostForm(base2+"/signup", url.Values{"username": {"ann"}, "password": {"another password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("second signup: %d", res.StatusCode)
+	}
+	for name, client := range map[string]*http.Client{"old session": c, "new account": other} {
+		res, err = client.Get(base2 + "/api/timeline")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if want := map[string]int{"old session": 401, "new account": 200}[name]; res.StatusCode != want {
+			t.Errorf("%s: timeline %d, want %d", name, res.StatusCode, want)
+		}
+	}
+	res, err = c.Get(base2 + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), `value="ann"`) {
+		t.Error("the sealed lastuser cookie did not survive the restart with the same SECRET")
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

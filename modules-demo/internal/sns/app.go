@@ -218,5 +218,16 @@ func (a *App) nodeHeader(next http.Handler) http.Handler {
 	})
 }
 
-// currentUser returns the logged-in user of the request, or "".
-func (a *App) currentUser(ctx context.Context) string { return a.sessions.User(ctx) }
+// currentUser returns the logged-in user of the request, or "". A session
+// can outlive its user's account (sessions in Redis survive a restart of
+// this demo, its users do not): such a session counts as logged out.
+func (a *App) currentUser(ctx context.Context) string {
+	user := a.sessions.User(ctx)
+	if user == "" {
+		return ""
+	}
+	if _, err := a.social.User(user); err != nil {
+		return ""
+	}
+	return user
+}

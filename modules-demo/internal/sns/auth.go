@@ -56,6 +56,12 @@ func (a *App) signup(w http.ResponseWriter, r *http.Request) error {
 	if form.Error != "" {
 		return a.render(w, r, http.StatusUnprocessableEntity, "signup", "Sign up", form)
 	}
+	// Sessions can outlive accounts (this demo forgets its users at a
+	// restart; sessions in Redis stay): a new account must not inherit
+	// the sessions of an earlier one with the same name.
+	if _, err := a.sessions.DestroyUser(r.Context(), name); err != nil {
+		return err
+	}
 	a.startSession(w, r, name, false)
 	return a.redirect(w, r, "/", "ok", "Welcome, @"+name+"! Follow some people to fill your timeline.")
 }
@@ -78,6 +84,7 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) error {
 		hash = a.dummyHash
 	}
 	if err := a.hasher.Verify(hash, pw); err != nil || userErr != nil {
+		a.log.Info("login failed", "user", name, "request_id", httpserver.RequestIDFrom(r.Context()))
 		return a.render(w, r, http.StatusUnauthorized, "login", "Log in",
 			authForm{Username: name, Error: "Wrong username or password."})
 	}
