@@ -332,3 +332,33 @@ func TestCookieNameExact(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoManagers nests two Managers with their own cookies: each request
+// context answers both.
+func TestTwoManagers(t *testing.T) {
+	a := &sessioncache.Manager{Cookie: sessioncache.CookieOptions{Name: "a"}}
+	b := &sessioncache.Manager{Cookie: sessioncache.CookieOptions{Name: "b"}}
+	t.Cleanup(func() { a.Close(); b.Close() })
+	h := a.Handler(b.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		seen := a.GetString(ctx, "k") + "," + b.GetString(ctx, "k")
+		a.Put(ctx, "k", "from a")
+		b.Put(ctx, "k", "from b")
+		io.WriteString(w, seen)
+	})))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	cookies := w.Result().Cookies()
+	if len(cookies) != 2 {
+		t.Fatalf("cookies %v, want one per manager", cookies)
+	}
+	r := httptest.NewRequest("GET", "/", nil)
+	for _, c := range cookies {
+		r.AddCookie(c)
+	}
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if got := w.Body.String(); got != "from a,from b" {
+		t.Errorf("body %q, want each manager's own value", got)
+	}
+}
