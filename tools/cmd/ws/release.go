@@ -169,6 +169,17 @@ func (p *plan) change() releases.Change {
 func (rl *releaser) plan(ctx context.Context, m workspace.Module) *plan {
 	p := &plan{mod: m}
 	last, released := releases.Latest(rl.rels, m.Folder)
+	if released {
+		p.last = last
+		if _, err := gitOutput(ctx, rl.repo, "cat-file", "-e", last.Commit+"^{commit}"); err != nil {
+			p.err = fmt.Errorf("commit %s of %s is not in this clone (fetch more history)", last.Commit, last.Tag())
+			return p
+		}
+		if rl.unchangedSince(ctx, m, last.Commit) {
+			p.unchanged = true
+			return p
+		}
+	}
 	newAPI, err := apisurface.Load(ctx, m.Dir, rl.newWork)
 	if err != nil {
 		p.err = err
@@ -177,15 +188,6 @@ func (rl *releaser) plan(ctx context.Context, m workspace.Module) *plan {
 	p.packages = len(newAPI.Packages)
 	if !released {
 		p.next, p.err = releases.Next("", releases.None)
-		return p
-	}
-	p.last = last
-	if _, err := gitOutput(ctx, rl.repo, "cat-file", "-e", last.Commit+"^{commit}"); err != nil {
-		p.err = fmt.Errorf("commit %s of %s is not in this clone (fetch more history)", last.Commit, last.Tag())
-		return p
-	}
-	if rl.unchangedSince(ctx, m, last.Commit) {
-		p.unchanged = true
 		return p
 	}
 	old, err := rl.tree(ctx, last.Commit)
