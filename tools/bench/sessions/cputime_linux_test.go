@@ -49,8 +49,8 @@ func cpuPerOp(t *testing.T, n int, fn func()) time.Duration {
 // existing session over the same request without sessions; the target is at
 // most 3 µs.
 func TestReadOverheadCPU(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing test")
+	if testing.Short() || raceEnabled {
+		t.Skip("timing test: not with -short or -race")
 	}
 	const n = 100_000
 	bareW, bareR := newWriter(), request("")
@@ -80,8 +80,8 @@ func TestReadOverheadCPU(t *testing.T) {
 // a busy machine where the benchmarks' wall times are not. It takes a few
 // seconds, so it runs only with SESSIONS_CPU=1.
 func TestScenarioCPU(t *testing.T) {
-	if os.Getenv("SESSIONS_CPU") == "" {
-		t.Skip("set SESSIONS_CPU=1 to run")
+	if os.Getenv("SESSIONS_CPU") == "" || raceEnabled {
+		t.Skip("set SESSIONS_CPU=1 to run, without -race")
 	}
 	const n = 20_000
 	for _, sc := range scenarios {

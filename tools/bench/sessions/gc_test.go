@@ -150,7 +150,7 @@ func runGCLoad(t *testing.T, name string, sessions, requests int) gcResult {
 		}
 		in = newOurs(options{idle: time.Hour}, mem)
 	case "scs":
-		mem := memstore.New()
+		mem := memstore.NewWithCleanupInterval(0) // see newSCS
 		for i := range tokens.n {
 			tok := tokens.at(i)
 			b, err := scs.GobCodec{}.Encode(deadline, values)
