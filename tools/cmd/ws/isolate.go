@@ -79,10 +79,14 @@ func runIsolate(ctx context.Context, e *env, args []string) int {
 	}
 	modcache := filepath.Join(tmp, "modcache")
 	if !*fresh {
-		if dir, err := isolateModCache(); err == nil {
+		dir, err := isolateModCache()
+		if err != nil {
+			fmt.Fprintf(e.stderr, "ws isolate: %v; using an empty module cache\n", err)
+		} else if unlock, ok := lockDir(dir); ok {
+			defer unlock()
 			modcache = dir
 		} else {
-			fmt.Fprintf(e.stderr, "ws isolate: %v; using an empty module cache\n", err)
+			fmt.Fprintf(e.stderr, "ws isolate: %s is in use by another run; using an empty module cache\n", dir)
 		}
 	}
 	iso, err := newIsolation(ws, tmp, modcache)
