@@ -99,8 +99,17 @@ func (rec *recorder) ReadFrom(src io.Reader) (int64, error) {
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
-	n, err := io.Copy(writerOnly{rec.ResponseWriter}, src)
+	n, err := readFrom(rec.ResponseWriter, src)
 	rec.bytes += n
+	return n, err
+}
+
+func (rec *recorder) WriteString(s string) (int, error) {
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	n, err := writeString(rec.ResponseWriter, s)
+	rec.bytes += int64(n)
 	return n, err
 }
 

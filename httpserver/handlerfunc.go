@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
 )
@@ -90,6 +91,16 @@ func (g *guard) Write(p []byte) (int, error) {
 	g.wrote = true
 	return g.ResponseWriter.Write(p)
 }
+func (g *guard) WriteString(s string) (int, error) {
+	g.wrote = true
+	return writeString(g.ResponseWriter, s)
+}
+
+func (g *guard) ReadFrom(src io.Reader) (int64, error) {
+	g.wrote = true
+	return readFrom(g.ResponseWriter, src)
+}
+
 func (g *guard) Flush() {
 	g.wrote = true
 	_ = http.NewResponseController(g.ResponseWriter).Flush()

@@ -104,13 +104,7 @@ func (t *tracker) WriteString(s string) (int, error) {
 	if !t.wrote && !t.hijacked {
 		t.commit(http.StatusOK)
 	}
-	var n int
-	var err error
-	if sw, ok := t.w.(io.StringWriter); ok {
-		n, err = sw.WriteString(s)
-	} else {
-		n, err = t.w.Write([]byte(s))
-	}
+	n, err := writeString(t.w, s)
 	t.bytes += int64(n)
 	return n, err
 }
@@ -120,13 +114,7 @@ func (t *tracker) ReadFrom(src io.Reader) (int64, error) {
 	if !t.wrote && !t.hijacked {
 		t.commit(http.StatusOK)
 	}
-	var n int64
-	var err error
-	if rf, ok := t.w.(io.ReaderFrom); ok {
-		n, err = rf.ReadFrom(src)
-	} else {
-		n, err = io.Copy(writerOnly{t.w}, src)
-	}
+	n, err := readFrom(t.w, src)
 	t.bytes += n
 	return n, err
 }
@@ -155,6 +143,23 @@ func (t *tracker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 }
 
 type writerOnly struct{ io.Writer }
+
+// writeString writes s to w without a copy when w can take strings.
+func writeString(w http.ResponseWriter, s string) (int, error) {
+	if sw, ok := w.(io.StringWriter); ok {
+		return sw.WriteString(s)
+	}
+	return w.Write([]byte(s))
+}
+
+// readFrom copies src to w through w's ReadFrom when it has one (net/http's
+// uses sendfile for files).
+func readFrom(w http.ResponseWriter, src io.Reader) (int64, error) {
+	if rf, ok := w.(io.ReaderFrom); ok {
+		return rf.ReadFrom(src)
+	}
+	return io.Copy(writerOnly{w}, src)
+}
 
 func (t *tracker) route() string {
 	if t.req.Pattern != "" {

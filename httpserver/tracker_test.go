@@ -260,3 +260,33 @@ func TestInformationalResponses(t *testing.T) {
 		t.Errorf("103 counted as the response:\n%s", logs)
 	}
 }
+
+// TestWrappersKeepInterfaces: every ResponseWriter wrapper of the package
+// can be unwrapped and flushed, and the pass-through ones keep net/http's
+// copy-free WriteString and sendfile-capable ReadFrom.
+func TestWrappersKeepInterfaces(t *testing.T) {
+	type unwrapper interface{ Unwrap() http.ResponseWriter }
+	all := map[string]http.ResponseWriter{
+		"tracker": &tracker{}, "guard": &guard{}, "recorder": &recorder{}, "cacheWriter": &cacheWriter{},
+		"gzipWriter": &gzipWriter{}, "condWriter": &condWriter{},
+	}
+	for name, w := range all {
+		if _, ok := w.(unwrapper); !ok {
+			t.Errorf("%s lacks Unwrap", name)
+		}
+		if _, ok := w.(http.Flusher); !ok {
+			t.Errorf("%s lacks Flush", name)
+		}
+		if _, ok := w.(responseState); !ok {
+			t.Errorf("%s does not report whether the response started", name)
+		}
+	}
+	for _, name := range []string{"tracker", "guard", "recorder"} {
+		if _, ok := all[name].(io.StringWriter); !ok {
+			t.Errorf("%s lacks WriteString", name)
+		}
+		if _, ok := all[name].(io.ReaderFrom); !ok {
+			t.Errorf("%s lacks ReadFrom", name)
+		}
+	}
+}
