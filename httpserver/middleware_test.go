@@ -92,6 +92,12 @@ func TestAccessLog(t *testing.T) {
 		}
 	}
 
+	// The Router's own 500 carries the request ID too.
+	rec := serve(rt, "GET", "/silent", "X-Request-ID", "trace-1")
+	if !strings.Contains(rec.Body.String(), `"request_id":"trace-1"`) {
+		t.Errorf("500 body lacks the request ID: %q", rec.Body)
+	}
+
 	// Without a Router, AccessLog counts for itself.
 	log2, logs2 := newLogger()
 	h := RequestID(AccessLog(log2)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

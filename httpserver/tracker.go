@@ -253,7 +253,12 @@ func containsToken(list, tok string) bool {
 }
 
 func (t *tracker) render(e *Error) {
-	t.core.renderer()(t, t.req, e)
+	r := t.req
+	if t.requestID != "" && RequestIDFrom(r.Context()) == "" {
+		// The ID lives in the context of the request the handler got.
+		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, t.requestID))
+	}
+	t.core.renderer()(t, r, e)
 }
 
 func (t *tracker) logAccess() {
