@@ -30,7 +30,8 @@ var ErrServerStarted = errors.New("httpserver: server already started")
 
 // Server runs an http.Server with safe defaults and a graceful shutdown.
 // Zero durations and sizes take the Default values above; a negative
-// duration means no limit. Use a Server once.
+// duration means no limit, a negative MaxHeaderBytes net/http's own default
+// (1 MiB). Use a Server once.
 type Server struct {
 	// Addr is the TCP address to listen on; "" means DefaultAddr.
 	// Ignored when Listener is set.
