@@ -9,5 +9,6 @@ require (
 	github.com/serverdev/stdweb/sessioncache v0.1.0
 	github.com/serverdev/stdweb/sessioncache/redisstore v0.1.0
 	golang.org/x/crypto v0.57.0
-	golang.org/x/sys v0.48.0
 )
+
+require golang.org/x/sys v0.48.0 // indirect

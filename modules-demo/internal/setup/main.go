@@ -46,13 +46,17 @@ func Main[C any](parse func(args []string, getenv func(string) string, out io.Wr
 
 // Serve is the main function of the small step programs (cmd/cookies,
 // cmd/sessions, cmd/cache): it reads the -addr flag (default
-// localhost:8080), builds the handler with build, and serves it with an
+// localhost:8080) and .env if there is one, builds the handler with build, and serves it with an
 // httpserver.Server until SIGINT or SIGTERM, then drains gracefully and
 // calls cleanup. cmd/server spells these steps out one by one.
 func Serve(build func(log *slog.Logger) (h http.Handler, cleanup func(), err error)) {
 	addr := flag.String("addr", "localhost:8080", "listen address")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := dotenv.LoadIfExists(".env"); err != nil {
+		log.Error("read .env", "err", err)
+		os.Exit(1)
+	}
 	h, cleanup, err := build(log)
 	if err != nil {
 		log.Error("start", "err", err)

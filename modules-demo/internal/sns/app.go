@@ -27,6 +27,7 @@ const (
 	timelineTTL      = time.Minute        // a cached timeline's longest life
 	timelineCacheMax = 10_000             // cached timelines
 	maxFormBytes     = 64 << 10           // request bodies
+	requestTimeout   = 15 * time.Second   // the longest a request may take
 	sessionIdle      = 2 * time.Hour      // a session unused this long ends
 	sessionLifetime  = 7 * 24 * time.Hour // every session ends this long after login
 )
@@ -180,12 +181,15 @@ func (a *App) Routes(rt *httpserver.Router) {
 }
 
 // Middleware returns the server-wide middleware the app expects, outermost
-// first: request IDs, access logs, a body limit, gzip, security headers,
-// and CSRF protection for every state-changing request.
+// first: request IDs, access logs, a deadline, a body limit, gzip, security
+// headers, and CSRF protection for every state-changing request.
 func Middleware(log *slog.Logger) []httpserver.Middleware {
 	return []httpserver.Middleware{
 		httpserver.RequestID,
 		httpserver.AccessLog(log),
+		// A request's context ends after this long; a handler that wrote
+		// nothing by then answers 503.
+		httpserver.Timeout(requestTimeout),
 		httpserver.BodyLimit(maxFormBytes),
 		httpserver.Gzip(httpserver.GzipOptions{}),
 		httpserver.SecurityHeaders(httpserver.SecurityHeadersOptions{}),
