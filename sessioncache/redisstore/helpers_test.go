@@ -14,14 +14,13 @@ import (
 )
 
 // newClient returns a rueidis client of the servers at addrs, closed when t
-// ends. Dial and write timeouts are short so that tests against a killed
-// server fail fast.
+// ends. Its dial timeout is short so that tests against a killed server
+// fail fast.
 func newClient(t testing.TB, addrs ...string) rueidis.Client {
 	t.Helper()
 	c, err := rueidis.NewClient(rueidis.ClientOption{
-		InitAddress:      addrs,
-		Dialer:           net.Dialer{Timeout: 500 * time.Millisecond},
-		ConnWriteTimeout: time.Second,
+		InitAddress: addrs,
+		Dialer:      net.Dialer{Timeout: 500 * time.Millisecond},
 	})
 	if err != nil {
 		t.Fatalf("rueidis.NewClient(%v): %v", addrs, err)
