@@ -3,7 +3,6 @@ package redisstore_test
 import (
 	"testing"
 
-	"github.com/redis/rueidis"
 	"github.com/serverdev/stdweb/sessioncache"
 	"github.com/serverdev/stdweb/sessioncache/redisstore"
 	"github.com/serverdev/stdweb/sessioncache/redisstore/redistest"
@@ -31,14 +30,7 @@ func TestConformanceSentinel(t *testing.T) {
 	t.Parallel()
 	master := standalone(t)
 	sentinel := redistest.StartSentinel(t, "sessions", master)
-	client, err := rueidis.NewClient(rueidis.ClientOption{
-		InitAddress: []string{sentinel.Addr()},
-		Sentinel:    rueidis.SentinelOption{MasterSet: "sessions"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(client.Close)
+	client := sentinelClient(t, sentinel, "sessions")
 	storetest.Run(t, func(t *testing.T) sessioncache.Store {
 		return redisstore.New(client, testOptions(redisstore.Options{}))
 	})

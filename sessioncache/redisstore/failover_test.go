@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/rueidis"
 	"github.com/serverdev/stdweb/sessioncache"
 	"github.com/serverdev/stdweb/sessioncache/redisstore"
 	"github.com/serverdev/stdweb/sessioncache/redisstore/redistest"
@@ -41,14 +40,7 @@ func TestSentinelFailover(t *testing.T) {
 		return err == nil && strings.Contains(out, "master_link_status:up"), out
 	})
 	sentinel := redistest.StartSentinel(t, "failover", master)
-	client, err := rueidis.NewClient(rueidis.ClientOption{
-		InitAddress: []string{sentinel.Addr()},
-		Sentinel:    rueidis.SentinelOption{MasterSet: "failover"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(client.Close)
+	client := sentinelClient(t, sentinel, "failover")
 	s := redisstore.New(client, testOptions(redisstore.Options{}))
 	ctx := t.Context()
 

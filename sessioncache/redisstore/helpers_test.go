@@ -82,3 +82,19 @@ func TestMain(m *testing.M) {
 func startAOF(t testing.TB) *redistest.Server {
 	return redistest.Start(t, redistest.Options{AppendOnly: true})
 }
+
+// sentinelClient returns a rueidis client of the master that sentinel
+// knows as masterName, closed when t ends.
+func sentinelClient(t testing.TB, sentinel *redistest.Server, masterName string) rueidis.Client {
+	t.Helper()
+	c, err := rueidis.NewClient(rueidis.ClientOption{
+		InitAddress: []string{sentinel.Addr()},
+		Sentinel:    rueidis.SentinelOption{MasterSet: masterName},
+		Dialer:      net.Dialer{Timeout: 500 * time.Millisecond},
+	})
+	if err != nil {
+		t.Fatalf("rueidis.NewClient(sentinel %s): %v", sentinel.Addr(), err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
