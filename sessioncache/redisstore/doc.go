@@ -24,8 +24,8 @@
 // The sessions of each user are listed in a sorted set under
 // Prefix+"user:{user}", in a slot of its own. Since Redis Cluster has no
 // transactions across slots, the index is written by separate commands (one
-// more round trip, only when a session gets or loses an owner or is
-// deleted): an entry is added before its session is written, and removed
+// more round trip, only when a session with an owner is committed or
+// deleted, or changes owner): an entry is added before its session is written, and removed
 // after its session is deleted. A stale entry is harmless: UserSessions
 // checks the owner of every session it lists. All walks every master with
 // SCAN, never KEYS.
