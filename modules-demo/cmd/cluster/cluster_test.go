@@ -216,7 +216,7 @@ func TestClusterControl(t *testing.T) {
 			res.Body.Close()
 		}
 	}
-	time.Sleep(2 * healthInterval)
+	// Stop waits for the drain, after which the node is out of rotation.
 	if res, err = http.Get(base + "/"); err != nil {
 		t.Fatal(err)
 	}

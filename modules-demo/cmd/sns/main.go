@@ -1,8 +1,8 @@
 // Command sns is the stdweb showcase: a small social network (sign up,
 // log in, post, follow, timeline) built from the stdweb modules.
 //
-//	go run ./modules-demo/cmd/sns                 # http://localhost:8080, everything in memory
-//	go run ./modules-demo/cmd/sns -redis localhost:6379   # sessions in Redis
+//	go run ./modules-demo/cmd/sns                        # http://localhost:8080, everything in memory
+//	go run ./modules-demo/cmd/sns -redis localhost:6379  # sessions in Redis
 //
 // Settings come from flags, then the environment, then a .env file in the
 // working directory (the real environment wins over the file):
@@ -10,7 +10,10 @@
 //	-addr   ADDR    listen address (default localhost:8080)
 //	-redis  REDIS   host:port of a Redis for the sessions (default: in memory)
 //	        SECRET  at least 32 bytes to derive the cookie keys from; random when unset
+//	-secure-cookies mark cookies Secure (when served over HTTPS)
 //
+// The app itself is in package internal/sns; this file only wires it up:
+// settings, the session store, the server.
 // SIGINT (Ctrl-C) or SIGTERM stops it gracefully: readiness turns 503, the
 // requests in flight finish, then the process exits.
 package main
