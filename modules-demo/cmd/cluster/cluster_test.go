@@ -240,3 +240,24 @@ func TestParseConfig(t *testing.T) {
 		t.Errorf("flags: %+v", cfg)
 	}
 }
+
+// TestClusterRedisServerFlag runs the cluster as -redis-server does: it
+// starts its own redis-server and shares the sessions through it.
+func TestClusterRedisServerFlag(t *testing.T) {
+	redistest.Require(t) // skips loudly without redis-server, fails with STDWEB_REQUIRE_REDIS=1
+	c := newClient(t, startCluster(t, config{nodes: 2, redisServer: true}))
+	if r, body := c.send("POST", "/signup", url.Values{"username": {"ann"}, "password": {"ann password"}}); r.status != 200 || !strings.Contains(body, "Welcome, @ann") {
+		t.Fatalf("signup: %+v\n%s", r, body)
+	}
+	seen := map[string]bool{}
+	for range 4 {
+		r, _ := c.send("GET", "/api/timeline", nil)
+		if r.status != 200 {
+			t.Fatalf("timeline: %+v", r)
+		}
+		seen[r.node] = true
+	}
+	if !seen["1"] || !seen["2"] {
+		t.Errorf("requests reached nodes %v, want both", seen)
+	}
+}
