@@ -42,8 +42,9 @@ func (s *sketch) frequency(h uint32) uint8 {
 	if s.table == nil {
 		return 0
 	}
-	block := (uint64(h) & s.blockMask) << 3
-	ch := rehash(h)
+	hh := spread(uint64(h))
+	block := (hh & s.blockMask) << 3
+	ch := rehash(hh)
 	freq := uint8(15)
 	for i := range 4 {
 		x := ch >> (i << 3)
@@ -58,8 +59,9 @@ func (s *sketch) increment(h uint32) {
 	if s.table == nil {
 		return
 	}
-	block := (uint64(h) & s.blockMask) << 3
-	ch := rehash(h)
+	hh := spread(uint64(h))
+	block := (hh & s.blockMask) << 3
+	ch := rehash(hh)
 	added := false
 	for i := range 4 {
 		x := ch >> (i << 3)
@@ -87,10 +89,20 @@ func (s *sketch) reset() {
 	s.size = (s.size - odd>>2) >> 1
 }
 
-// rehash derives the counter-selection bits from the key hash, mixing so
-// that they are independent of the block-selection bits (as Caffeine does).
-func rehash(h uint32) uint64 {
-	x := h * 0x31848bab
-	x ^= x >> 14
-	return uint64(x)
+// spread mixes the 32-bit node hash over 64 bits (Caffeine's and otter's
+// spread), so that block and counter selection are independent.
+func spread(h uint64) uint64 {
+	h ^= h >> 17
+	h *= 0xed5ad4bb
+	h ^= h >> 11
+	h *= 0xac4c1b51
+	h ^= h >> 15
+	return h
+}
+
+// rehash derives the counter-selection bits from the spread hash.
+func rehash(h uint64) uint64 {
+	h *= 0x31848bab
+	h ^= h >> 14
+	return h
 }
