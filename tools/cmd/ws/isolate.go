@@ -202,7 +202,15 @@ func newIsolation(ws *workspace.Workspace, tmp, modcache string) (*isolation, er
 		}
 	}
 	goflags = append(goflags, "-modcacherw")
+	// The go command indexes the packages of the module cache once per
+	// directory, taking a module version to be immutable. This cache serves
+	// new content under the same versions on every run, so the index is off.
+	godebug := "goindex=0"
+	if g := os.Getenv("GODEBUG"); g != "" {
+		godebug = g + "," + godebug
+	}
 	iso.env = []string{
+		"GODEBUG=" + godebug,
 		"GOWORK=off",
 		"GOPROXY=" + strings.Join(proxies, ","),
 		"GONOSUMDB=" + iso.prefix,

@@ -106,6 +106,31 @@ func TestRunIsolate(t *testing.T) {
 	}
 }
 
+// TestRunIsolateReusedCache changes what a sibling imports between two runs
+// that share the tool's module cache: the second run must see the new
+// content served under the same version.
+func TestRunIsolateReusedCache(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	root := newWorkspace(t, []string{"lib", "app"}, map[string]string{
+		"lib/lib.go": "package lib\n\nconst Answer = 42\n",
+		"app/go.mod": "module example.com/app\n\ngo 1.26.0\n\nrequire example.com/lib v0.1.0\n",
+		"app/app.go": "package app\n\nimport \"example.com/lib\"\n\nconst Double = 2 * lib.Answer\n",
+	})
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	if code, stdout, stderr := runWS(t, root, "isolate", "app"); code != exitOK {
+		t.Fatalf("first run: exit %d\n%s%s", code, stdout, stderr)
+	}
+	writeFiles(t, root, map[string]string{
+		"lib/lib.go": "package lib\n\nimport \"strings\"\n\nvar Answer = len(strings.Repeat(\"x\", 42))\n",
+		"app/app.go": "package app\n\nimport \"example.com/lib\"\n\nvar Double = 2 * lib.Answer\n",
+	})
+	if code, stdout, stderr := runWS(t, root, "isolate", "app"); code != exitOK {
+		t.Fatalf("second run with changed imports: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
 func TestCompareSumLines(t *testing.T) {
 	lines := []string{
 		"b.com/x v1.0.0/go.mod h1:4=",
