@@ -159,9 +159,23 @@ func runBench(ctx context.Context, e *env, args []string) int {
 		return fail(e, "bench", err)
 	}
 	if runErr != nil {
+		if bf.quiet {
+			// The failure is in the raw output, which -q kept off the screen.
+			if data, err := os.ReadFile(rawPath); err == nil {
+				fmt.Fprintf(e.stderr, "%s\n", lastLines(string(data), 40))
+			}
+		}
+		// Benchmarks that finished before the failure still compare.
+		report(e, rawPath)
 		return fail(e, "bench", fmt.Errorf("go test: %w (raw output in %s)", runErr, rawPath))
 	}
 	return report(e, rawPath)
+}
+
+// lastLines returns the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // report prints the comparison of the benchmark output in path.

@@ -58,6 +58,40 @@ func TestRunBench(t *testing.T) {
 	}
 }
 
+func TestRunBenchFailure(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test -bench")
+	}
+	const failing = `package demo
+
+import "testing"
+
+func BenchmarkJoin(b *testing.B) {
+	b.Run("ours", func(b *testing.B) {
+		for b.Loop() {
+		}
+	})
+	b.Run("naive", func(b *testing.B) {
+		for b.Loop() {
+		}
+	})
+}
+
+func BenchmarkBroken(b *testing.B) { b.Fatal("broken on purpose") }
+`
+	root := newWorkspace(t, []string{"tools/bench"}, map[string]string{"tools/bench/demo/demo_test.go": failing})
+	code, stdout, stderr := runWS(t, root, "bench", "-q", "-count", "1", "-benchtime", "10x", "-out", t.TempDir(), "demo")
+	if code != exitFail {
+		t.Errorf("exit %d, want %d", code, exitFail)
+	}
+	if !strings.Contains(stderr, "broken on purpose") {
+		t.Errorf("-q hid the failure:\n%s", stderr)
+	}
+	if !strings.Contains(stdout, "ratio ours/naive Join = ") {
+		t.Errorf("the benchmarks that ran were not compared:\n%s", stdout)
+	}
+}
+
 func TestRunBenchUsage(t *testing.T) {
 	root := newWorkspace(t, []string{"tools/bench"}, map[string]string{
 		"tools/bench/demo/demo_test.go": demoBench,
