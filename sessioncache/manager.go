@@ -83,6 +83,7 @@ type Manager struct {
 	delta    DeltaStore
 	users    UserIndex
 	iter     Iterator
+	fresh    FreshFinder
 }
 
 // CookieOptions configures the session cookie. The zero value sends a
@@ -127,6 +128,7 @@ func (m *Manager) init() {
 		m.delta, _ = m.store.(DeltaStore)
 		m.users, _ = m.store.(UserIndex)
 		m.iter, _ = m.store.(Iterator)
+		m.fresh, _ = m.store.(FreshFinder)
 	})
 }
 
@@ -182,6 +184,16 @@ func (m *Manager) deadline(created, now time.Time) time.Time {
 		}
 	}
 	return end
+}
+
+// newStamp returns the write stamp of a new write: a random one when the
+// store is a FreshFinder, which the stamps in cookies are for, and 0 (no
+// stamp, no cookie to re-send) otherwise.
+func (m *Manager) newStamp() uint64 {
+	if m.fresh == nil {
+		return 0
+	}
+	return newStamp()
 }
 
 // serveError answers a request whose session failed.

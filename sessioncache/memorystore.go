@@ -348,7 +348,11 @@ func applyDelta(b, old []byte, d Delta) ([]byte, error) {
 	if d.User != nil {
 		user = *d.User
 	}
-	b = appendRecordHeader(b, string(v.id), user, v.created, count)
+	stamp := v.stamp
+	if d.Stamp != 0 {
+		stamp = d.Stamp
+	}
+	b = appendRecordHeader(b, string(v.id), user, v.created, stamp, count)
 	f = v.fieldReader()
 	for name, value, ok := f.next(); ok; name, value, ok = f.next() {
 		if keep(name) {

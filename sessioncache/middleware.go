@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 )
 
 // Handler returns middleware that gives each request a session, reachable
@@ -75,9 +76,62 @@ func (w *responseWriter) before() bool {
 	}
 	if c != nil {
 		h.Add("Set-Cookie", c.String())
-		h.Add("Cache-Control", `no-cache="Set-Cookie"`)
+		keepCookieFromCaches(h)
 	}
 	return true
+}
+
+// keepCookieFromCaches makes sure that no shared cache stores the
+// Set-Cookie header of h: it adds no-cache="Set-Cookie" to the response's
+// Cache-Control, unless the handler already forbade storing or sharing the
+// whole response (no-store, private, no-cache). Several Cache-Control
+// lines are merged into one.
+func keepCookieFromCaches(h http.Header) {
+	const directive = `no-cache="Set-Cookie"`
+	lines := h.Values("Cache-Control")
+	if len(lines) == 0 {
+		h.Set("Cache-Control", directive)
+		return
+	}
+	cc := strings.Join(lines, ", ")
+	if !coversSetCookie(cc) {
+		cc += ", " + directive
+	}
+	h.Set("Cache-Control", cc)
+}
+
+// coversSetCookie reports whether the Cache-Control value cc already keeps
+// shared caches from storing a Set-Cookie header.
+func coversSetCookie(cc string) bool {
+	for len(cc) > 0 {
+		// Cut one directive, minding commas inside quoted strings.
+		i, quoted := 0, false
+		for ; i < len(cc) && (quoted || cc[i] != ','); i++ {
+			switch {
+			case cc[i] == '"':
+				quoted = !quoted
+			case cc[i] == '\\' && quoted:
+				i++
+			}
+		}
+		d := strings.TrimSpace(cc[:min(i, len(cc))])
+		cc = cc[min(i+1, len(cc)):]
+		name, arg, hasArg := strings.Cut(d, "=")
+		name = strings.ToLower(strings.TrimSpace(name))
+		switch {
+		case name == "no-store":
+			return true
+		case (name == "private" || name == "no-cache") && !hasArg:
+			return true
+		case name == "no-cache" || name == "private":
+			for f := range strings.SplitSeq(strings.Trim(strings.TrimSpace(arg), `"`), ",") {
+				if strings.EqualFold(strings.TrimSpace(f), "Set-Cookie") {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // finish runs after the handler: it saves a session the handler never

@@ -14,12 +14,13 @@ import (
 //	user      uvarint length, bytes
 //	created   byte 0 for the zero time, or 1 then varint seconds and
 //	          uvarint nanoseconds since the Unix epoch
+//	stamp     uvarint (Record.Stamp)
 //	fields    uvarint count, then per field: uvarint name length, name,
 //	          uvarint value length, value
 //
 // The deadline is not part of it: the store keeps it beside the record so
 // that an idle-deadline touch rewrites no bytes.
-const recordVersion = 1
+const recordVersion = 2
 
 // maxRecordLen bounds an encoded record, so that slab offsets fit in 32 bits.
 const maxRecordLen = 1 << 30
@@ -38,7 +39,7 @@ func appendBytes(b []byte, v []byte) []byte {
 
 // appendRecordHeader appends everything of a record up to its fields, and
 // the count of the fields that follow.
-func appendRecordHeader(b []byte, id, user string, created time.Time, fields int) []byte {
+func appendRecordHeader(b []byte, id, user string, created time.Time, stamp uint64, fields int) []byte {
 	b = append(b, recordVersion)
 	b = appendString(b, id)
 	b = appendString(b, user)
@@ -49,6 +50,7 @@ func appendRecordHeader(b []byte, id, user string, created time.Time, fields int
 		b = binary.AppendVarint(b, created.Unix())
 		b = binary.AppendUvarint(b, uint64(created.Nanosecond()))
 	}
+	b = binary.AppendUvarint(b, stamp)
 	return binary.AppendUvarint(b, uint64(fields))
 }
 
@@ -60,7 +62,7 @@ func appendField(b []byte, name string, value []byte) []byte {
 
 // appendRecord appends the encoding of a record stored under id.
 func appendRecord(b []byte, id string, rec Record) []byte {
-	b = appendRecordHeader(b, id, rec.User, rec.Created, len(rec.Values))
+	b = appendRecordHeader(b, id, rec.User, rec.Created, rec.Stamp, len(rec.Values))
 	for k, v := range rec.Values {
 		b = appendField(b, k, v)
 	}
@@ -74,6 +76,7 @@ type recordView struct {
 	userEnd  int // offset just past user
 	fieldsAt int // offset of the fields
 	created  time.Time
+	stamp    uint64
 	count    int    // number of fields
 	fields   []byte // the encoded fields
 }
@@ -174,6 +177,7 @@ func parseRecord(b []byte) (recordView, error) {
 	default:
 		r.fail("has created flag %d", flag)
 	}
+	v.stamp = r.uvarint("stamp")
 	count := r.uvarint("field count")
 	// Every field takes at least two bytes, which bounds a forged count.
 	if r.err == nil && count > uint64(len(r.b))/2 {
@@ -247,6 +251,7 @@ func decodeRecord(b []byte) (id string, rec Record, err error) {
 	}
 	rec.User = at(v.user, v.userEnd)
 	rec.Created = v.created
+	rec.Stamp = v.stamp
 	rec.Values = make(map[string][]byte, v.count)
 	f := v.fieldReader()
 	for {

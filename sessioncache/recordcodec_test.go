@@ -18,6 +18,7 @@ func TestRecordRoundTrip(t *testing.T) {
 			Values:  map[string][]byte{"a": []byte("1"), "": {}, "bin": {0, 0xff}},
 			User:    "alice",
 			Created: time.Date(2026, 11, 25, 16, 0, 0, 123456789, time.UTC),
+			Stamp:   ^uint64(0),
 		}},
 		{"before epoch", "id2", Record{Created: time.Date(1900, 1, 1, 0, 0, 0, 5, time.UTC)}},
 	}
@@ -28,8 +29,8 @@ func TestRecordRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("decodeRecord: %v", err)
 			}
-			if id != tt.id || got.User != tt.rec.User || !got.Created.Equal(tt.rec.Created) {
-				t.Errorf("got id %q user %q created %v; want %q %q %v", id, got.User, got.Created, tt.id, tt.rec.User, tt.rec.Created)
+			if id != tt.id || got.User != tt.rec.User || !got.Created.Equal(tt.rec.Created) || got.Stamp != tt.rec.Stamp {
+				t.Errorf("got id %q user %q created %v stamp %d; want %q %q %v %d", id, got.User, got.Created, got.Stamp, tt.id, tt.rec.User, tt.rec.Created, tt.rec.Stamp)
 			}
 			if len(got.Values) != len(tt.rec.Values) {
 				t.Errorf("got %d values, want %d", len(got.Values), len(tt.rec.Values))
@@ -70,7 +71,7 @@ func TestRecordCorrupt(t *testing.T) {
 }
 
 func FuzzDecodeRecord(f *testing.F) {
-	f.Add(appendRecord(nil, "id", Record{Values: map[string][]byte{"k": []byte("v")}, User: "u", Created: time.Unix(1, 2)}))
+	f.Add(appendRecord(nil, "id", Record{Values: map[string][]byte{"k": []byte("v")}, User: "u", Created: time.Unix(1, 2), Stamp: 1 << 63}))
 	f.Add(appendRecord(nil, "", Record{}))
 	f.Add([]byte{recordVersion, 0, 0, 1, 0x80})
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -87,7 +88,7 @@ func FuzzDecodeRecord(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-encoded record does not decode: %v", err)
 		}
-		if id2 != id || rec2.User != rec.User || !rec2.Created.Equal(rec.Created) || len(rec2.Values) != len(rec.Values) {
+		if id2 != id || rec2.User != rec.User || !rec2.Created.Equal(rec.Created) || rec2.Stamp != rec.Stamp || len(rec2.Values) != len(rec.Values) {
 			t.Fatalf("round trip changed the record: %q %+v -> %q %+v", id, rec, id2, rec2)
 		}
 		for k, v := range rec.Values {

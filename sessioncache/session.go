@@ -66,9 +66,10 @@ func (s *session) Value(key any) any {
 }
 
 // cookieToken returns the first session token of the request's cookies
-// that has the shape of a token. It reads the header in place: parsing every
-// cookie with http.Request.Cookie would allocate for each.
-func cookieToken(r *http.Request, name string) (string, bool) {
+// that has the shape of a token, and the write stamp that follows it (0
+// when none). It reads the header in place: parsing every cookie with
+// http.Request.Cookie would allocate for each.
+func cookieToken(r *http.Request, name string) (token string, stamp uint64, ok bool) {
 	for _, line := range r.Header["Cookie"] {
 		for part := range strings.SplitSeq(line, ";") {
 			n, v, ok := strings.Cut(strings.Trim(part, " \t"), "=")
@@ -78,12 +79,12 @@ func cookieToken(r *http.Request, name string) (string, bool) {
 			if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
 				v = v[1 : len(v)-1]
 			}
-			if validToken(v) {
-				return v, true
+			if token, stamp, ok := parseCookieValue(v); ok {
+				return token, stamp, true
 			}
 		}
 	}
-	return "", false
+	return "", 0, false
 }
 
 // load reads the session from the store once. The caller holds s.mu.
@@ -92,12 +93,19 @@ func (s *session) load() {
 		return
 	}
 	s.loaded = true
-	token, ok := cookieToken(s.r, s.m.cookieName())
+	token, stamp, ok := cookieToken(s.r, s.m.cookieName())
 	if !ok {
 		return // no or malformed token: a fresh session
 	}
 	id := storeID(token)
-	rec, found, err := s.m.store.Find(s, id)
+	var rec Record
+	var found bool
+	var err error
+	if stamp != 0 && s.m.fresh != nil {
+		rec, found, err = s.m.fresh.FindFresh(s, id, stamp)
+	} else {
+		rec, found, err = s.m.store.Find(s, id)
+	}
 	switch {
 	case err != nil:
 		s.fail(fmt.Errorf("sessioncache: load session: %w", err))
@@ -113,6 +121,11 @@ func (s *session) load() {
 		return
 	}
 	s.exists, s.token, s.id, s.rec = true, token, id, rec
+	// A client whose stamp is not the stored one missed the cookie of the
+	// last write (a concurrent request, or a save after the response
+	// began): send it the current stamp, so that its next requests find
+	// nearby copies fresh enough again.
+	s.cookieDue = s.m.fresh != nil && stamp != 0 && rec.Stamp != stamp
 }
 
 // fail records the first error of the session. The caller holds s.mu.
@@ -294,6 +307,7 @@ func (s *session) save() (cookieChange, error) {
 			rec.Created = now
 		}
 		rec.Deadline = m.deadline(rec.Created, now)
+		rec.Stamp = m.newStamp()
 		token := newToken()
 		id := storeID(token)
 		if err := m.store.Commit(ctx, id, rec); err != nil {
@@ -308,13 +322,20 @@ func (s *session) save() (cookieChange, error) {
 		s.resetChanges()
 		change = cookieSet
 	case s.dirty():
+		// With a FreshFinder, every write gets a new stamp, sent back in
+		// the cookie, so that the client's next request sees this write
+		// on any node.
 		deadline := m.deadline(s.rec.Created, now)
+		stamp := m.newStamp()
 		var err error
 		if m.delta != nil {
-			err = m.delta.Apply(ctx, s.id, s.delta(deadline))
+			d := s.delta(deadline)
+			d.Stamp = stamp
+			err = m.delta.Apply(ctx, s.id, d)
 		} else {
 			rec := s.merged()
 			rec.Deadline = deadline
+			rec.Stamp = stamp
 			err = m.store.Commit(ctx, s.id, rec)
 		}
 		if errors.Is(err, ErrNotFound) {
@@ -332,7 +353,11 @@ func (s *session) save() (cookieChange, error) {
 		}
 		s.rec = s.merged()
 		s.rec.Deadline = deadline
+		s.rec.Stamp = stamp
 		s.resetChanges()
+		if stamp != 0 {
+			change = cookieSet
+		}
 	default:
 		if err := s.touch(now); err != nil {
 			return cookieKeep, err
@@ -439,12 +464,12 @@ func (s *session) cookie(change cookieChange) *http.Cookie {
 	case change == cookieDelete:
 		c.MaxAge = -1
 	case s.persistent():
-		c.Value = s.token
+		c.Value = cookieValue(s.token, s.rec.Stamp)
 		end := s.rec.Created.Add(m.lifetime())
 		c.MaxAge = max(int(time.Until(end)/time.Second), 1)
 		c.Expires = end.UTC()
 	default:
-		c.Value = s.token
+		c.Value = cookieValue(s.token, s.rec.Stamp)
 	}
 	return c
 }

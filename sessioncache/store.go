@@ -41,6 +41,13 @@ type Record struct {
 	// idle and the absolute deadline. A store must not return a session
 	// after its deadline.
 	Deadline time.Time
+
+	// Stamp identifies the last write of the session's values or user: the
+	// Manager draws a new random non-zero stamp for every such write and
+	// sends it to the client with the session cookie. A store keeps it
+	// unchanged with the record, like Created. Zero means none. A store that
+	// does not keep it still works, but cannot implement FreshFinder.
+	Stamp uint64
 }
 
 // Store keeps session records under opaque ids. The Manager passes ids that
@@ -84,6 +91,10 @@ type Delta struct {
 	// Deadline is the new deadline of the session; the zero time keeps the
 	// stored one.
 	Deadline time.Time
+
+	// Stamp is the new Record.Stamp of the session; zero keeps the stored
+	// one.
+	Stamp uint64
 }
 
 // DeltaStore is a Store that applies a Delta to a stored record atomically,
@@ -124,4 +135,20 @@ type Iterator interface {
 	// is yielded once, with a zero Entry, and ends the sequence. Sessions
 	// committed or deleted during the iteration may or may not be seen.
 	All(ctx context.Context) iter.Seq2[Entry, error]
+}
+
+// FreshFinder is a Store that keeps copies of records near the caller (a
+// node-local cache, for example) that can lag behind writes made elsewhere.
+// The Manager passes the stamp of the last write the client saw, from its
+// cookie, so that a client never reads a session older than its own last
+// write, whichever node serves it. Stores without such copies need not
+// implement it: their Find always returns the latest record.
+type FreshFinder interface {
+	Store
+
+	// FindFresh is Find, except that a nearby copy of the record whose
+	// Stamp differs from stamp is not returned: the record is read from
+	// the source of truth instead. Equality is all it checks; stamps have
+	// no order.
+	FindFresh(ctx context.Context, id string, stamp uint64) (rec Record, found bool, err error)
 }

@@ -48,15 +48,23 @@
 //     invalidation of a node's own write arrives just after the write's
 //     reply; the Store remembers the version it wrote and skips an older
 //     cached copy, see Store.Find.)
-//   - Across nodes the cache is eventually consistent, with a window of one
+//   - Across nodes, a FindFresh with the stamp of a write (the Manager passes
+//     the stamp from the session cookie the write set) sees that write or a
+//     later one, on any node: a cached copy with another stamp is bypassed
+//     and the session read from Redis. So through a sessioncache.Manager a
+//     client's request sees the client's last write whichever node serves
+//     it, as long as it carries that write's cookie.
+//   - Otherwise (Find, cookies without a stamp, concurrent requests of one
+//     client carrying an older stamp, deletions made by another client) the
+//     cache is eventually consistent across nodes, with a window of one
 //     message delivery: a read on node B that starts after a write on node A
 //     returned may still see the previous version until B has received the
 //     invalidation Redis sent when it executed the write, together with the
-//     write's reply (one message delivery: microseconds on an idle loopback,
-//     about 2 ms measured under heavy CPU load). Reads go to the master, so
-//     B does not go back to a version older than one it has returned (short
-//     of a failover to a replica that had not received it), and it never
-//     returns a session after its deadline.
+//     write's reply (microseconds on an idle loopback, about 2 ms measured
+//     under heavy CPU load). Reads go to the master, so B does not go back
+//     to a version older than one it has returned (short of a failover to a
+//     replica that had not received it), and it never returns a session
+//     after its deadline.
 //   - If a node loses its connection to Redis, rueidis drops that
 //     connection's cache, so no stale copy survives a reconnection.
 //

@@ -18,11 +18,19 @@ const (
 	fieldDeadline = "m:deadline"
 	fieldIndex    = "m:ix"
 	fieldVersion  = "m:ver"
+	fieldStamp    = "m:stamp"
 )
 
 // version returns the version of a session hash, 0 when it has none.
 func version(fields map[string]string) int64 {
 	v, _ := strconv.ParseInt(fields[fieldVersion], 10, 64)
+	return v
+}
+
+// stamp returns the write stamp (sessioncache.Record.Stamp) of a session
+// hash, 0 when it has none or it is malformed.
+func stamp(fields map[string]string) uint64 {
+	v, _ := strconv.ParseUint(fields[fieldStamp], 10, 64)
 	return v
 }
 
@@ -38,6 +46,9 @@ func encodeRecord(dst []string, rec sessioncache.Record, ix string) []string {
 	}
 	if rec.User != "" {
 		dst = append(dst, fieldUser, rec.User, fieldIndex, ix)
+	}
+	if rec.Stamp != 0 {
+		dst = append(dst, fieldStamp, strconv.FormatUint(rec.Stamp, 10))
 	}
 	return dst
 }
@@ -69,6 +80,12 @@ func decodeRecord(fields map[string]string) (sessioncache.Record, error) {
 				rec.Deadline = time.Unix(0, ns)
 				haveDeadline = true
 			}
+		case fieldStamp:
+			st, err := strconv.ParseUint(v, 10, 64)
+			if err != nil {
+				return sessioncache.Record{}, fmt.Errorf("%w: field %s: %q is not a stamp", sessioncache.ErrCorrupt, f, v)
+			}
+			rec.Stamp = st
 		case fieldIndex, fieldVersion:
 		default:
 			return sessioncache.Record{}, fmt.Errorf("%w: unknown field %q", sessioncache.ErrCorrupt, f)

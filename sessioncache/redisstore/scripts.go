@@ -14,6 +14,8 @@ import "github.com/redis/rueidis"
 //	m:ix        when the user's index entry for this session expires, Unix ms
 //	m:ver       version of the last write: the server's clock in µs, kept
 //	            increasing (see readyourwrites.go)
+//	m:stamp     the Manager's write stamp (sessioncache.Record.Stamp),
+//	            decimal; absent when zero (see FindFresh)
 
 // luaHelpers are Lua helpers: before(a, b) compares two non-negative
 // decimal strings too long for Lua's doubles (Unix nanoseconds);

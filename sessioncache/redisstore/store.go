@@ -49,8 +49,9 @@ type Options struct {
 
 // Store is a sessioncache.Store backed by Redis, through a rueidis client
 // connected to a single Redis, to Sentinel or to a Redis Cluster. It
-// implements sessioncache.DeltaStore, sessioncache.UserIndex and
-// sessioncache.Iterator. It is safe for concurrent use.
+// implements sessioncache.DeltaStore, sessioncache.UserIndex,
+// sessioncache.Iterator and sessioncache.FreshFinder. It is safe for
+// concurrent use.
 type Store struct {
 	client rueidis.Client
 	opts   Options
@@ -59,9 +60,10 @@ type Store struct {
 
 // Interfaces the store implements.
 var (
-	_ sessioncache.DeltaStore = (*Store)(nil)
-	_ sessioncache.UserIndex  = (*Store)(nil)
-	_ sessioncache.Iterator   = (*Store)(nil)
+	_ sessioncache.DeltaStore  = (*Store)(nil)
+	_ sessioncache.UserIndex   = (*Store)(nil)
+	_ sessioncache.Iterator    = (*Store)(nil)
+	_ sessioncache.FreshFinder = (*Store)(nil)
 )
 
 // New returns a Store that keeps sessions in Redis through client. The
@@ -108,6 +110,23 @@ func (s *Store) withTimeout(ctx context.Context) (context.Context, context.Cance
 // read on this node is answered from the node-local cache without a round
 // trip to Redis.
 func (s *Store) Find(ctx context.Context, id string) (sessioncache.Record, bool, error) {
+	return s.find(ctx, id, 0, false)
+}
+
+// FindFresh is Find for a client whose last write has the given stamp (the
+// Manager takes it from the session cookie): a copy in the node-local cache
+// whose stamp differs is not used, the session is read from Redis instead.
+// So a write made on one node is seen by the writing client's next request
+// on any other node, even before Redis' invalidation of the cached copy
+// reached that node. It costs one round trip only while the cached copy
+// lags.
+func (s *Store) FindFresh(ctx context.Context, id string, stamp uint64) (sessioncache.Record, bool, error) {
+	return s.find(ctx, id, stamp, true)
+}
+
+// find reads the session stored under id; with check, a cached copy whose
+// stamp is not want is bypassed.
+func (s *Store) find(ctx context.Context, id string, want uint64, check bool) (sessioncache.Record, bool, error) {
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
 	key := s.key(id)
@@ -115,7 +134,7 @@ func (s *Store) Find(ctx context.Context, id string) (sessioncache.Record, bool,
 	var err error
 	if s.opts.CacheTTL > 0 {
 		fields, err = s.client.DoCache(ctx, s.client.B().Hgetall().Key(key).Cache(), s.opts.CacheTTL).AsStrMap()
-		if err == nil && s.recent.stale(id, version(fields), len(fields) == 0) {
+		if err == nil && (check && stamp(fields) != want || s.recent.stale(id, version(fields), len(fields) == 0)) {
 			fields, err = s.client.Do(ctx, s.client.B().Hgetall().Key(key).Build()).AsStrMap()
 		}
 	} else {
@@ -188,7 +207,7 @@ func (s *Store) Apply(ctx context.Context, id string, d sessioncache.Delta) erro
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
 	now := time.Now()
-	args := make([]string, 8, 8+len(d.Remove)+2*len(d.Set))
+	args := make([]string, 8, 10+len(d.Remove)+2*len(d.Set))
 	args[0] = "0"
 	if d.Clear {
 		args[0] = "1"
@@ -210,6 +229,9 @@ func (s *Store) Apply(ctx context.Context, id string, d sessioncache.Delta) erro
 	}
 	for name, v := range d.Set {
 		args = append(args, valuePrefix+name, string(v))
+	}
+	if d.Stamp != 0 {
+		args = append(args, fieldStamp, strconv.FormatUint(d.Stamp, 10))
 	}
 	if newUser != "" {
 		// Index first: the session must never belong to a user whose index

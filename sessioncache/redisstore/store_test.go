@@ -104,6 +104,15 @@ func TestRoundTrips(t *testing.T) {
 	}
 }
 
+// modeAddrs returns the addresses of the shared cluster for mode "cluster",
+// or of a new standalone server.
+func modeAddrs(t *testing.T, mode string) []string {
+	if mode == "cluster" {
+		return sharedCluster(t).Addrs()
+	}
+	return []string{standalone(t).Addr()}
+}
+
 // TestInvalidationAcrossNodes writes on one node and reads on another: the
 // reader's cached copy is dropped by Redis' invalidation, so it sees the
 // write as soon as the invalidation has arrived.
@@ -111,12 +120,7 @@ func TestInvalidationAcrossNodes(t *testing.T) {
 	t.Parallel()
 	for _, mode := range []string{"standalone", "cluster"} {
 		t.Run(mode, func(t *testing.T) {
-			var addrs []string
-			if mode == "cluster" {
-				addrs = sharedCluster(t).Addrs()
-			} else {
-				addrs = []string{standalone(t).Addr()}
-			}
+			addrs := modeAddrs(t, mode)
 			a := redisstore.New(newClient(t, addrs...), testOptions(redisstore.Options{Prefix: "inv:"}))
 			b := redisstore.New(newClient(t, addrs...), testOptions(redisstore.Options{Prefix: "inv:"}))
 			ctx := t.Context()
@@ -147,6 +151,55 @@ func TestInvalidationAcrossNodes(t *testing.T) {
 				}
 			}
 			t.Logf("longest window in which node b read the previous version: %v", worst)
+		})
+	}
+}
+
+// TestFindFreshAcrossNodes writes on one node with a stamp and reads with
+// that stamp on another node right after the write returns: the reader
+// never returns its cached copy of the previous version, even before Redis'
+// invalidation of that copy reaches it.
+func TestFindFreshAcrossNodes(t *testing.T) {
+	t.Parallel()
+	for _, mode := range []string{"standalone", "cluster"} {
+		t.Run(mode, func(t *testing.T) {
+			addrs := modeAddrs(t, mode)
+			nodes := [2]*redisstore.Store{
+				redisstore.New(newClient(t, addrs...), testOptions(redisstore.Options{Prefix: "fresh:"})),
+				redisstore.New(newClient(t, addrs...), testOptions(redisstore.Options{Prefix: "fresh:"})),
+			}
+			ctx := t.Context()
+			const sessions, rounds = 10, 30
+			for i := range sessions {
+				rec := record("", "n", "0")
+				rec.Stamp = 1
+				if err := nodes[0].Commit(ctx, fmt.Sprint("fresh", i), rec); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for round := 1; round <= rounds; round++ {
+				w, r := nodes[round%2], nodes[(round+1)%2]
+				for i := range sessions {
+					id := fmt.Sprint("fresh", i)
+					// The reader caches the current version first.
+					if _, found, err := r.FindFresh(ctx, id, uint64(round)); err != nil || !found {
+						t.Fatalf("FindFresh(%s) before the write: found %v, err %v", id, found, err)
+					}
+					want := strconv.Itoa(round)
+					d := sessioncache.Delta{Set: map[string][]byte{"n": []byte(want)}, Stamp: uint64(round + 1)}
+					if err := w.Apply(ctx, id, d); err != nil {
+						t.Fatal(err)
+					}
+					rec, found, err := r.FindFresh(ctx, id, uint64(round+1))
+					if err != nil || !found {
+						t.Fatalf("FindFresh(%s) after the write: found %v, err %v", id, found, err)
+					}
+					if got := string(rec.Values["n"]); got != want || rec.Stamp != uint64(round+1) {
+						t.Fatalf("round %d: FindFresh(%s) right after a write on the other node = n %q stamp %d, want %q stamp %d",
+							round, id, got, rec.Stamp, want, round+1)
+					}
+				}
+			}
 		})
 	}
 }

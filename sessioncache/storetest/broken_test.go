@@ -58,6 +58,9 @@ func (b *brokenStore) Apply(ctx context.Context, id string, d sessioncache.Delta
 	if b.bug == "apply-keeps-user" {
 		d.User = nil
 	}
+	if b.bug == "apply-drops-stamp" {
+		d.Stamp = 0
+	}
 	return b.mapStore.Apply(ctx, id, d)
 }
 
@@ -98,6 +101,7 @@ func TestSuiteCatchesBugs(t *testing.T) {
 		{"apply-resurrects", "Delta/missing"},
 		{"apply-keeps-user", "UserIndex/apply_changes_user"},
 		{"iter-twice", "Iterator/all"},
+		{"apply-drops-stamp", "Stamp"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.bug, func(t *testing.T) {

@@ -14,7 +14,8 @@
 //
 // Run checks the required methods (Find, Commit, Delete) and, when the
 // store implements them, the optional interfaces sessioncache.DeltaStore,
-// sessioncache.UserIndex and sessioncache.Iterator. Every subtest uses
+// sessioncache.UserIndex, sessioncache.Iterator and
+// sessioncache.FreshFinder (whose stores must keep Record.Stamp). Every subtest uses
 // random ids and user names, so a store shared between subtests (one Redis
 // database, say) works as long as no other program writes to it.
 //

@@ -53,6 +53,7 @@ func Run(t *testing.T, newStore func(t *testing.T) sessioncache.Store) {
 		{"Delta", testDelta},
 		{"UserIndex", testUserIndex},
 		{"Iterator", testIterator},
+		{"Stamp", testStamp},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -89,8 +89,17 @@ func (s *mapStore) Apply(_ context.Context, id string, d sessioncache.Delta) err
 	if !d.Deadline.IsZero() {
 		rec.Deadline = d.Deadline
 	}
+	if d.Stamp != 0 {
+		rec.Stamp = d.Stamp
+	}
 	s.recs[id] = rec
 	return nil
+}
+
+// FindFresh implements sessioncache.FreshFinder: a mapStore keeps no
+// copies, so every Find is fresh.
+func (s *mapStore) FindFresh(ctx context.Context, id string, _ uint64) (sessioncache.Record, bool, error) {
+	return s.Find(ctx, id)
 }
 
 func (s *mapStore) UserSessions(_ context.Context, user string) ([]string, error) {
