@@ -19,7 +19,11 @@
 // Sessions live in a Store: a small interface that a store may extend with
 // DeltaStore (field-level changes, so concurrent requests of one session
 // keep each other's keys), UserIndex (a user's sessions, "log out
-// everywhere") and Iterator. MemoryStore implements all of them and holds
+// everywhere"), Iterator and FreshFinder (a store with node-local copies,
+// such as redisstore: the session cookie then carries the stamp of the
+// client's last write, "<token>.<stamp>", so that any node serves the
+// client that write or a later one). MemoryStore implements all but
+// FreshFinder, which it does not need, and holds
 // millions of sessions in byte slabs the garbage collector does not scan.
 // The package storetest checks any Store.
 //

@@ -42,9 +42,10 @@ type Record struct {
 	// after its deadline.
 	Deadline time.Time
 
-	// Stamp identifies the last write of the session's values or user: the
-	// Manager draws a new random non-zero stamp for every such write and
-	// sends it to the client with the session cookie. A store keeps it
+	// Stamp identifies the last write of the session's values or user.
+	// When the store is a FreshFinder, the Manager draws a new random
+	// non-zero stamp for every such write and sends it to the client in the
+	// session cookie; otherwise it leaves Stamp zero. A store keeps it
 	// unchanged with the record, like Created. Zero means none. A store that
 	// does not keep it still works, but cannot implement FreshFinder.
 	Stamp uint64
