@@ -204,6 +204,8 @@ type write[V any] struct {
 	now      int64 // -1 when not yet read
 	deadline int64
 	fixed    bool
+	match    bool // store only if the node's version is still version
+	version  uint32
 }
 
 func (c *Cache[K, V]) newWrite(key K, value V, ttl int64) write[V] {
@@ -300,7 +302,7 @@ func (c *Cache[K, V]) update(n *node[K, V], w *write[V]) (old V, cause EvictionC
 		return old, 0, false, false // needs a node with expiry fields
 	}
 	s := n.lock()
-	if s&seqDead != 0 {
+	if s&seqDead != 0 || (w.match && s != w.version) {
 		n.unlockRead(s)
 		return old, 0, false, false
 	}

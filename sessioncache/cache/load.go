@@ -152,7 +152,19 @@ func (c *Cache[K, V]) finishLoad(s *shard[K, V], h uint32, key K, cl *call[K, V]
 	}
 	if err == nil && !cl.invalidated {
 		cur := s.findLocked(h, key)
-		if cur == cl.start && (cur == nil || cur.version() == cl.startVer) {
+		switch {
+		case cur != nil && cur == cl.start:
+			// Writers update a live node in place without the shard lock:
+			// check its version under the node's lock, with the store.
+			w := c.newWrite(key, v, 0)
+			w.match, w.version = true, cl.startVer
+			var needTask bool
+			old, cause, needTask, stored = c.update(cur, &w)
+			if stored && needTask {
+				c.enqueueLocked(s, cur, taskUpdate)
+			}
+			replaced = stored
+		case cur == nil && (cl.start == nil || c.evictedUnwritten(cl)):
 			w := c.newWrite(key, v, 0)
 			old, cause, replaced = c.putLocked(s, h, key, &w)
 			stored = true
@@ -172,6 +184,14 @@ func (c *Cache[K, V]) finishLoad(s *shard[K, V], h uint32, key K, cl *call[K, V]
 			c.notify(key, old, cause)
 		}
 	}
+}
+
+// evictedUnwritten reports whether the node present when cl began left the
+// table through eviction (size or expiry) with no write before: explicit
+// removals invalidate the load, and a write would have bumped the version
+// more than unlockDead does.
+func (c *Cache[K, V]) evictedUnwritten(cl *call[K, V]) bool {
+	return cl.start.version() == (cl.startVer|seqDead)+seqWrite
 }
 
 // LoadAll returns the values for keys, loading those without a live entry

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -277,4 +278,98 @@ func TestCloseStopsLoads(t *testing.T) {
 		c.Close() // idempotent
 		// synctest.Test fails if any goroutine of the bubble is left.
 	})
+}
+
+// A reload of an expired entry must still fill the cache when a maintenance
+// pass removes the expired entry while the loader runs: nothing wrote the key.
+func TestGetOrLoadExpiredEntryRemovedDuringLoad(t *testing.T) {
+	for _, bounded := range []bool{false, true} {
+		t.Run(fmt.Sprint("bounded=", bounded), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				opts := Options[string, int]{ExpireAfterWrite: time.Minute}
+				if bounded {
+					opts.MaximumSize = 10
+				}
+				c := MustNew(opts)
+				defer c.Close()
+				c.Set("k", 1)
+				time.Sleep(2 * time.Minute)
+				release := make(chan struct{})
+				var calls atomic.Int32
+				loader := func(ctx context.Context, k string) (int, error) {
+					calls.Add(1)
+					<-release
+					return 2, nil
+				}
+				done := make(chan int)
+				go func() {
+					v, _ := c.GetOrLoad(t.Context(), "k", loader)
+					done <- v
+				}()
+				synctest.Wait()
+				c.CleanUp() // expires the old entry while the load runs
+				close(release)
+				if v := <-done; v != 2 {
+					t.Fatalf("waiter got %d, want 2", v)
+				}
+				if v, ok := c.Get("k"); !ok || v != 2 {
+					t.Fatalf("Get = %v, %v; the reload was not cached", v, ok)
+				}
+				// An expired entry removed and then written again must still
+				// win over the load.
+				time.Sleep(2 * time.Minute)
+				release = make(chan struct{})
+				go func() {
+					v, _ := c.GetOrLoad(t.Context(), "k", loader)
+					done <- v
+				}()
+				synctest.Wait()
+				c.CleanUp()
+				c.Set("k", 3)
+				close(release)
+				<-done
+				if v, ok := c.Get("k"); !ok || v != 3 {
+					t.Fatalf("Get = %v, %v; want the value Set during the load", v, ok)
+				}
+			})
+		})
+	}
+}
+
+// A Set that races the end of a load (the load's store and the Set's
+// in-place update of the same node) must never be overwritten by the load.
+func TestGetOrLoadStoreRacesInPlaceSet(t *testing.T) {
+	c := MustNew(Options[int, int]{RefreshAfterWrite: time.Nanosecond})
+	defer c.Close()
+	for i := range 3000 {
+		c.Set(i, 0)
+		started := make(chan struct{})
+		release := make(chan struct{})
+		loaded := make(chan struct{})
+		c.GetOrLoad(context.Background(), i, func(ctx context.Context, k int) (int, error) {
+			defer close(loaded)
+			close(started)
+			<-release
+			return 1, nil // stale: computed before the Set below
+		})
+		<-started
+		var wg sync.WaitGroup
+		wg.Go(func() { close(release); <-loaded })
+		wg.Go(func() { c.Set(i, 2) })
+		wg.Wait()
+		// Wait for the load to finish storing (or not).
+		for {
+			s := c.shardFor(c.hash(i))
+			s.mu.Lock()
+			_, busy := s.calls[i]
+			s.mu.Unlock()
+			if !busy {
+				break
+			}
+			runtime.Gosched()
+		}
+		if v, _ := c.Get(i); v != 2 {
+			t.Fatalf("iteration %d: Get = %d; a load started before Set overwrote it", i, v)
+		}
+	}
 }
