@@ -247,9 +247,13 @@ var errNoUserIndex = fmt.Errorf("sessioncache: the store implements neither User
 // UserSessions lists the live sessions of user (those on which SetUser was
 // called with user), for a "your devices" page. It uses the store's
 // UserIndex; a store without one but with an Iterator is scanned whole,
-// which is slow with many sessions.
+// which is slow with many sessions. The empty user is nobody: it has no
+// sessions.
 func (m *Manager) UserSessions(ctx context.Context, user string) ([]SessionInfo, error) {
 	m.init()
+	if user == "" {
+		return nil, nil
+	}
 	current := ""
 	if s, ok := ctx.Value(contextKey{m}).(*session); ok {
 		current = s.currentID()
@@ -291,9 +295,14 @@ func (m *Manager) UserSessions(ctx context.Context, user string) ([]SessionInfo,
 // DestroyUser ends every session of user ("log out everywhere") and
 // reports how many it ended. It uses the store's UserIndex, or scans an
 // Iterator when the store has no index. If the request's own session
-// belongs to user, it ends too and its cookie is deleted.
+// belongs to user, it ends too and its cookie is deleted. The empty user
+// is nobody: DestroyUser(ctx, "") ends no session, not even the sessions
+// without an owner.
 func (m *Manager) DestroyUser(ctx context.Context, user string) (int, error) {
 	m.init()
+	if user == "" {
+		return 0, nil
+	}
 	if s, ok := ctx.Value(contextKey{m}).(*session); ok && s.userIs(user) {
 		s.destroy()
 	}

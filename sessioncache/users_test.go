@@ -159,3 +159,42 @@ func TestEndedMeanwhileIsNotRevived(t *testing.T) {
 		t.Error("the ended session was revived")
 	}
 }
+
+// TestEmptyUserIsNobody checks that "" (no owner, as SetUser("") leaves a
+// session) is not a user: DestroyUser("") ends no session, not even the
+// anonymous sessions an Iterator lists or the request's own, and
+// UserSessions("") lists none.
+func TestEmptyUserIsNobody(t *testing.T) {
+	stores := []struct {
+		name string
+		new  func(mem *sessioncache.MemoryStore) sessioncache.Store
+	}{
+		{"user index", func(mem *sessioncache.MemoryStore) sessioncache.Store { return mem }},
+		{"iterator fallback", func(mem *sessioncache.MemoryStore) sessioncache.Store {
+			return iterStore{plainStore{mem}, mem}
+		}},
+	}
+	for _, tt := range stores {
+		t.Run(tt.name, func(t *testing.T) {
+			mem := sessioncache.NewMemoryStore(sessioncache.MemoryOptions{})
+			t.Cleanup(func() { mem.Close() })
+			m := &sessioncache.Manager{Store: tt.new(mem)}
+			h := usersApp(t, m)
+			anon, other := &client{t: t, h: h}, &client{t: t, h: h}
+			anon.get("/put?k=cart&v=1")
+			other.get("/put?k=cart&v=2")
+			if got := anon.get("/devices"); got != "0/0" {
+				t.Errorf("devices of an anonymous session = %q, want 0/0", got)
+			}
+			if got := anon.get("/logout-everywhere"); got != "0" {
+				t.Errorf("DestroyUser(\"\") = %q, want 0", got)
+			}
+			if got := anon.get("/get?k=cart"); got != "1" {
+				t.Errorf("the request's own anonymous session lost its cart: %q", got)
+			}
+			if got := other.get("/get?k=cart"); got != "2" {
+				t.Errorf("another anonymous session lost its cart: %q", got)
+			}
+		})
+	}
+}
