@@ -55,17 +55,19 @@ func usersApp(t *testing.T, m *sessioncache.Manager) http.Handler {
 	return m.Handler(mux)
 }
 
+// userStores are the two ways a Manager finds a user's sessions.
+var userStores = []struct {
+	name string
+	new  func(mem *sessioncache.MemoryStore) sessioncache.Store
+}{
+	{"user index", func(mem *sessioncache.MemoryStore) sessioncache.Store { return mem }},
+	{"iterator fallback", func(mem *sessioncache.MemoryStore) sessioncache.Store {
+		return iterStore{plainStore{mem}, mem}
+	}},
+}
+
 func TestUsers(t *testing.T) {
-	stores := []struct {
-		name string
-		new  func(mem *sessioncache.MemoryStore) sessioncache.Store
-	}{
-		{"user index", func(mem *sessioncache.MemoryStore) sessioncache.Store { return mem }},
-		{"iterator fallback", func(mem *sessioncache.MemoryStore) sessioncache.Store {
-			return iterStore{plainStore{mem}, mem}
-		}},
-	}
-	for _, tt := range stores {
+	for _, tt := range userStores {
 		t.Run(tt.name, func(t *testing.T) {
 			mem := sessioncache.NewMemoryStore(sessioncache.MemoryOptions{})
 			t.Cleanup(func() { mem.Close() })
@@ -165,16 +167,7 @@ func TestEndedMeanwhileIsNotRevived(t *testing.T) {
 // anonymous sessions an Iterator lists or the request's own, and
 // UserSessions("") lists none.
 func TestEmptyUserIsNobody(t *testing.T) {
-	stores := []struct {
-		name string
-		new  func(mem *sessioncache.MemoryStore) sessioncache.Store
-	}{
-		{"user index", func(mem *sessioncache.MemoryStore) sessioncache.Store { return mem }},
-		{"iterator fallback", func(mem *sessioncache.MemoryStore) sessioncache.Store {
-			return iterStore{plainStore{mem}, mem}
-		}},
-	}
-	for _, tt := range stores {
+	for _, tt := range userStores {
 		t.Run(tt.name, func(t *testing.T) {
 			mem := sessioncache.NewMemoryStore(sessioncache.MemoryOptions{})
 			t.Cleanup(func() { mem.Close() })
