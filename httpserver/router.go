@@ -210,9 +210,11 @@ func (rt *Router) Mount(prefix string, h http.Handler) {
 		rt.handle(prefix, nil)
 		return
 	}
+	// Register the full paths: in a group, prefix may be "" (Mount("/")),
+	// which handle would reject as a pattern.
 	s := stripPrefix(full, h)
-	rt.handle(prefix, s)
-	rt.handle(prefix+"/", s)
+	rt.register(full, s)
+	rt.register(full+"/", s)
 }
 
 // stripPrefix is http.StripPrefix that maps the prefix itself to "/".
@@ -279,6 +281,23 @@ func (rt *Router) handle(pattern string, h http.Handler) {
 	if method != "" {
 		full = method + " " + full
 	}
+	if rt.register(full, h) && method != "" && method != http.MethodConnect && !slices.Contains(standardMethods, method) {
+		c.mu.Lock()
+		if !slices.Contains(c.extra, method) {
+			c.extra = append(c.extra, method)
+		}
+		c.mu.Unlock()
+	}
+}
+
+// register adds full, a complete pattern with the Router's prefix
+// already applied, with the Router's middleware around h, and reports
+// whether it was accepted.
+func (rt *Router) register(full string, h http.Handler) bool {
+	for x := rt; x != nil; x = x.parent {
+		x.hasRoute = true
+	}
+	c := rt.core
 	h = chain(rt.middleware(), h)
 	if full == "/" {
 		c.mu.Lock()
@@ -289,22 +308,16 @@ func (rt *Router) handle(pattern string, h http.Handler) {
 		c.mu.Unlock()
 		if dup {
 			c.addErr(fmt.Errorf("%w: pattern \"/\" registered twice", ErrInvalidRoute))
-			return
+			return false
 		}
 		c.rebuildFallback()
-		return
+		return true
 	}
 	if err := c.register(full, h); err != nil {
 		c.addErr(err)
-		return
+		return false
 	}
-	if method != "" && method != http.MethodConnect && !slices.Contains(standardMethods, method) {
-		c.mu.Lock()
-		if !slices.Contains(c.extra, method) {
-			c.extra = append(c.extra, method)
-		}
-		c.mu.Unlock()
-	}
+	return true
 }
 
 // register adds a pattern to the mux, turning its panic into an error.

@@ -204,6 +204,7 @@ func TestRouterMount(t *testing.T) {
 	})
 	rt.Mount("/admin/", echo)
 	rt.Group("/api").Mount("/files", echo)
+	rt.Group("/v2").Mount("/", echo) // the group's whole subtree
 	mustNoErr(t, rt)
 	tests := []struct{ path, want string }{
 		{"/admin", "/|"},
@@ -211,6 +212,9 @@ func TestRouterMount(t *testing.T) {
 		{"/admin/users/1", "/users/1|"},
 		{"/api/files/a%2Fb", "/a/b|/a%2Fb"},
 		{"/api/files", "/|"},
+		{"/v2", "/|"},
+		{"/v2/", "/|"},
+		{"/v2/a/b", "/a/b|"},
 	}
 	for _, tc := range tests {
 		rec := httptest.NewRecorder()
