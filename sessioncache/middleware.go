@@ -17,7 +17,9 @@ import (
 // header is written (the first WriteHeader, Write, Flush or Hijack, or the
 // end of the handler), so the cookie always makes it into the header. If
 // loading or saving fails, the ErrorHandler answers instead and what the
-// handler writes afterwards is dropped. Changes made after the header was
+// handler writes afterwards is dropped; the headers that described the
+// handler's body (Content-Encoding, ETag, Last-Modified, ...) are removed
+// first and the answer gets Cache-Control: no-store. Changes made after the header was
 // written are still saved when the handler returns, but a session started
 // that late gets no cookie (this is logged).
 //
@@ -67,6 +69,7 @@ func (w *responseWriter) before() bool {
 	s.mu.Unlock()
 	if err != nil {
 		w.failed = err
+		dropRepresentation(w.Header())
 		s.m.serveError(w.ResponseWriter, s.r, err)
 		return false
 	}
@@ -79,6 +82,17 @@ func (w *responseWriter) before() bool {
 		keepCookieFromCaches(h)
 	}
 	return true
+}
+
+// dropRepresentation removes from h the headers a handler set to describe
+// the body it began, before an error answer replaces that body: they would
+// mislabel it (a plain-text error sent as gzip) or let caches keep it in
+// place of the page. The error answer is never stored.
+func dropRepresentation(h http.Header) {
+	for _, name := range []string{"Content-Encoding", "Content-Range", "Content-Disposition", "Content-Language", "ETag", "Last-Modified", "Expires"} {
+		h.Del(name)
+	}
+	h.Set("Cache-Control", "no-store")
 }
 
 // keepCookieFromCaches makes sure that no shared cache stores the

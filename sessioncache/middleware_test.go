@@ -362,3 +362,37 @@ func TestTwoManagers(t *testing.T) {
 		t.Errorf("body %q, want each manager's own value", got)
 	}
 }
+
+// TestErrorAnswerDropsHandlerRepresentation checks that when the session
+// fails, the error answer does not carry the headers the handler set for
+// its own body: a plain-text 503 labelled gzip, or with the handler's ETag
+// and public freshness, would be garbled or cached in place of the page.
+func TestErrorAnswerDropsHandlerRepresentation(t *testing.T) {
+	st := newCountingStore(t)
+	m := &sessioncache.Manager{Store: st, Logger: discardLogger()}
+	st.failWith(sessioncache.ErrUnavailable)
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.Put(r.Context(), "k", "v")
+		h := w.Header()
+		h.Set("Content-Encoding", "gzip")
+		h.Set("ETag", `"v1"`)
+		h.Set("Last-Modified", "Mon, 02 Jan 2006 15:04:05 GMT")
+		h.Set("Cache-Control", "public, max-age=600")
+		h.Set("Content-Disposition", "attachment")
+		w.Write([]byte{0x1f, 0x8b})
+	}))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	res := w.Result()
+	if res.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503", res.StatusCode)
+	}
+	for _, name := range []string{"Content-Encoding", "ETag", "Last-Modified", "Content-Disposition"} {
+		if v := res.Header.Get(name); v != "" {
+			t.Errorf("error answer carries the handler's %s: %q", name, v)
+		}
+	}
+	if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("Cache-Control = %q, want no-store", cc)
+	}
+}
