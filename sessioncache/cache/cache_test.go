@@ -511,3 +511,26 @@ func TestSetWithTTLOnCacheWithoutExpiry(t *testing.T) {
 		t.Fatalf("stats = %+v", st)
 	}
 }
+
+// An entry heavier than the whole bound is evicted on arrival; that must
+// leave the policy's lists intact, so later entries are still evicted.
+func TestOverweightEntryKeepsPolicyIntact(t *testing.T) {
+	c := MustNew(Options[int, int]{
+		MaximumWeight: 100,
+		Weigher:       func(_ int, v int) uint32 { return uint32(v) },
+	})
+	defer c.Close()
+	for i := range 20 {
+		c.Set(i, 5)
+	}
+	c.CleanUp()
+	checkPolicy(t, c)
+	c.Set(1000, 500) // heavier than the bound: evicted at once
+	c.CleanUp()
+	checkPolicy(t, c)
+	for i := range 200 {
+		c.Set(2000+i, 5)
+	}
+	c.CleanUp()
+	checkPolicy(t, c)
+}

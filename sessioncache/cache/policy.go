@@ -75,6 +75,9 @@ func (c *Cache[K, V]) onAdd(n *node[K, V], w uint32) {
 	n.setQueue(queueWindow)
 	switch {
 	case weight > p.maximum:
+		// Link it first: eviction unlinks it from the window and undoes
+		// the counters above.
+		p.window.pushFront(n)
 		c.evictNode(n, CauseSize)
 	case weight > p.windowMax:
 		p.window.pushFront(n)
