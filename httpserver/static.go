@@ -74,7 +74,7 @@ func (s *static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = "."
 	}
-	if !fs.ValidPath(name) || !s.opts.Dotfiles && hasDotSegment(name) {
+	if !fs.ValidPath(name) || strings.IndexByte(name, 0) >= 0 || !s.opts.Dotfiles && hasDotSegment(name) {
 		WriteError(w, r, &Error{Status: http.StatusNotFound})
 		return
 	}
@@ -141,7 +141,7 @@ func (s *static) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *static) open(name string) (fs.File, fs.FileInfo, error) {
 	f, err := s.fsys.Open(name)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, s.mapOpenError(name, err)
 	}
 	fi, err := f.Stat()
 	if err != nil {
@@ -149,6 +149,21 @@ func (s *static) open(name string) (fs.File, fs.FileInfo, error) {
 		return nil, nil, err
 	}
 	return f, fi, nil
+}
+
+// mapOpenError turns the error of opening a path under a regular file
+// ("a.txt/x", ENOTDIR from os.DirFS) into fs.ErrNotExist, as http.Dir does,
+// so such a request is a 404 rather than a logged 500.
+func (s *static) mapOpenError(name string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+		return err
+	}
+	for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
+		if fi, serr := fs.Stat(s.fsys, dir); serr == nil && !fi.IsDir() {
+			return fs.ErrNotExist
+		}
+	}
+	return err
 }
 
 // etag returns the cached ETag of name, computing it when the file changed.

@@ -101,6 +101,18 @@ func TestStaticOverLoopback(t *testing.T) {
 	if resp.StatusCode != 200 || len(b) != 50000 || resp.Header.Get("Etag") == "" {
 		t.Errorf("%d, %d bytes, ETag %q", resp.StatusCode, len(b), resp.Header.Get("Etag"))
 	}
+	// Paths an os.DirFS fails on with errors other than "not exist" are
+	// client errors, not server errors.
+	for _, p := range []string{"/files/big.txt/x", "/files/big.txt/x/y", "/files/big%00.txt"} {
+		resp, err := srv.Client().Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, resp.StatusCode)
+		}
+	}
 }
 
 func TestHashedName(t *testing.T) {
