@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"iter"
+	"math"
 	"math/bits"
 	"sync"
 	"sync/atomic"
@@ -163,9 +164,9 @@ func (c *Cache[K, V]) live(n *node[K, V]) bool {
 		return false
 	}
 	if c.eaa > 0 && !e.fixed.Load() {
-		next := now + c.eaa
+		next := after(now, c.eaa)
 		if c.eaw > 0 {
-			next = min(next, e.writeTime.Load()+c.eaw)
+			next = min(next, after(e.writeTime.Load(), c.eaw))
 		}
 		if next > exp {
 			e.expiresAt.CompareAndSwap(exp, next)
@@ -217,16 +218,25 @@ func (c *Cache[K, V]) newWrite(key K, value V, ttl int64) write[V] {
 		w.now = c.now()
 		switch {
 		case ttl > 0:
-			w.deadline = w.now + ttl
+			w.deadline = after(w.now, ttl)
 		case c.eaw > 0 && c.eaa > 0:
-			w.deadline = w.now + min(c.eaw, c.eaa)
+			w.deadline = after(w.now, min(c.eaw, c.eaa))
 		case c.eaw > 0:
-			w.deadline = w.now + c.eaw
+			w.deadline = after(w.now, c.eaw)
 		case c.eaa > 0:
-			w.deadline = w.now + c.eaa
+			w.deadline = after(w.now, c.eaa)
 		}
 	}
 	return w
+}
+
+// after returns the time d (not negative) after t, saturating instead of
+// overflowing into the past for durations meaning "practically never".
+func after(t, d int64) int64 {
+	if s := t + d; s >= t {
+		return s
+	}
+	return math.MaxInt64
 }
 
 func (c *Cache[K, V]) put(key K, value V, ttl int64) {

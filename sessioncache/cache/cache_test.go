@@ -3,6 +3,7 @@ package cache
 import (
 	"errors"
 	"maps"
+	"math"
 	"slices"
 	"sync"
 	"testing"
@@ -533,4 +534,35 @@ func TestOverweightEntryKeepsPolicyIntact(t *testing.T) {
 	}
 	c.CleanUp()
 	checkPolicy(t, c)
+}
+
+// Very long durations ("practically forever") must not overflow the
+// deadline into the past.
+func TestHugeDurationsDoNotOverflow(t *testing.T) {
+	const forever = time.Duration(math.MaxInt64)
+	for _, tt := range []struct {
+		name string
+		opts Options[string, int]
+		ttl  time.Duration
+	}{
+		{"SetWithTTL", Options[string, int]{}, forever},
+		{"ExpireAfterWrite", Options[string, int]{ExpireAfterWrite: forever}, 0},
+		{"ExpireAfterAccess", Options[string, int]{ExpireAfterAccess: forever}, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := newFakeClock()
+			tt.opts.Clock = clock
+			c := MustNew(tt.opts)
+			defer c.Close()
+			clock.Advance(time.Hour)
+			c.SetWithTTL("k", 1, tt.ttl)
+			for range 3 {
+				clock.Advance(time.Hour)
+				c.CleanUp()
+				if _, ok := c.Get("k"); !ok {
+					t.Fatal("entry with a practically infinite lifetime expired")
+				}
+			}
+		})
+	}
 }
