@@ -27,8 +27,9 @@
 // [Sealer] makes values the client can neither read nor change. Both bind a
 // value to its cookie's name and to an expiry, verify with any key of the
 // ring while the first key signs, and encode typed values with a [Codec]
-// (JSON by default). Every failure wraps one of the package's sentinel
-// errors, for errors.Is: [ErrMalformed], [ErrBadSignature], [ErrDecrypt],
+// (JSON by default). Every failure caused by input wraps one of the
+// package's sentinel errors, for errors.Is (the few exceptions are listed
+// with them): [ErrMalformed], [ErrBadSignature], [ErrDecrypt],
 // [ErrExpired], [ErrTooLarge], [ErrTooMany], [ErrInvalidName],
 // [ErrInvalidValue], [ErrInvalidAttribute], [ErrPrefix], [ErrSecretTooShort].
 package cookies

@@ -2,8 +2,13 @@ package cookies
 
 import "errors"
 
-// Sentinel errors. Every error returned by this package wraps one or more of
-// them, with detail, so callers branch with errors.Is.
+// Sentinel errors. Every error about input (a Cookie header, a cookie to
+// write, a signed or sealed value, a secret) wraps one or more of them,
+// with detail, so callers branch with errors.Is. The exceptions are
+// programming errors — a Signer or Sealer without a KeyRing, the same
+// secret given twice to NewKeyRing — and a Codec's Marshal error, which is
+// wrapped with %w as it is; Get and GetAll report a missing cookie as
+// http.ErrNoCookie.
 var (
 	// ErrMalformed reports a signed or sealed value that is not in the
 	// format this package writes: bad base64, wrong length, unknown version.
