@@ -163,7 +163,8 @@ func freePort() (int, error) {
 	return 0, errors.New("no free port pair found")
 }
 
-// launch starts the process on s.port and waits until it answers PING.
+// launch starts the process on s.port and waits until it answers PING
+// (and is the process answering).
 func (s *Server) launch() error {
 	var args []string
 	if s.conf != "" {
@@ -188,9 +189,14 @@ func (s *Server) launch() error {
 			return fmt.Errorf("redis-server exited at start: %s", s.logTail())
 		default:
 		}
-		out, err := s.CLI("PING")
-		if err == nil && strings.TrimSpace(out) == "PONG" {
-			return nil
+		// Check the process id, not only PING: another server may have
+		// taken the port, and its answer is not ours. PING answers PONG
+		// once the data is loaded.
+		out, err := s.CLI("INFO", "server")
+		if err == nil && servesPID(out, cmd.Process.Pid) {
+			if out, err := s.CLI("PING"); err == nil && strings.TrimSpace(out) == "PONG" {
+				return nil
+			}
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -214,6 +220,16 @@ func (s *Server) Port() int { return s.port }
 
 // Dir is the server's working directory (its AOF and cluster config live there).
 func (s *Server) Dir() string { return s.dir }
+
+// servesPID reports whether the INFO server reply info names process pid.
+func servesPID(info string, pid int) bool {
+	for line := range strings.Lines(info) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "process_id:"); ok {
+			return v == strconv.Itoa(pid)
+		}
+	}
+	return false
+}
 
 // Kill stops the server with SIGKILL, as a crash would, and waits for the
 // process to end. Killing a stopped server does nothing.

@@ -78,3 +78,21 @@ func FuzzParseCommandStats(f *testing.F) {
 		}
 	})
 }
+
+// TestLaunchOnTakenPort starts a second server on the port of a running
+// one: the second process exits at once, and launch must report it rather
+// than take the first server's PONG for its own (parallel tests can pick
+// the same free port).
+func TestLaunchOnTakenPort(t *testing.T) {
+	first := Start(t, Options{})
+	second := &Server{bin: first.bin, cli: first.cli, port: first.port, dir: t.TempDir(),
+		args: []string{"--bind", "127.0.0.1", "--save", "", "--daemonize", "no"}}
+	second.args = append(second.args, "--dir", second.dir, "--logfile", second.dir+"/redis.log")
+	t.Cleanup(second.Kill)
+	if err := second.launch(); err == nil {
+		t.Fatalf("launch on the port of a running server succeeded; want an error")
+	}
+	if out, err := first.CLI("PING"); err != nil || strings.TrimSpace(out) != "PONG" {
+		t.Errorf("the first server: %q %v", out, err)
+	}
+}
