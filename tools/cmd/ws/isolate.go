@@ -337,7 +337,9 @@ func (iso *isolation) checkTidy(ctx context.Context, out io.Writer, dir string, 
 	if err == nil {
 		return nil
 	}
-	if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) {
+	if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) || !hasDiff(buf.String()) {
+		// Not a diff but an error (an unresolvable import, a network
+		// failure): it must not pass for a tidy module.
 		out.Write(buf.Bytes())
 		return err
 	}
@@ -388,6 +390,16 @@ func (iso *isolation) fixModule(ctx context.Context, out io.Writer, dir string, 
 	}
 	fmt.Fprintf(out, "fixed: wrote the tidy go.mod and go.sum of %s\n", m.Folder)
 	return nil
+}
+
+// hasDiff reports whether the output of go mod tidy -diff holds a diff.
+func hasDiff(output string) bool {
+	for line := range strings.Lines(output) {
+		if strings.HasPrefix(line, "diff ") {
+			return true
+		}
+	}
+	return false
 }
 
 // significantDiff filters the output of go mod tidy -diff. In go.sum

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"golang.org/x/mod/module"
+
+	"github.com/serverdev/stdweb/tools/internal/workspace"
 )
 
 func TestSignificantDiff(t *testing.T) {
@@ -171,5 +173,27 @@ func TestPurgeModCache(t *testing.T) {
 		if (err == nil) != want {
 			t.Errorf("%s exists = %v, want %v", name, err == nil, want)
 		}
+	}
+}
+
+// A go mod tidy that fails with an error (rather than reporting a diff)
+// must fail the tidy step, not pass it.
+func TestCheckTidyError(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"go.mod": "module example.com/broken\n\ngo 1.26.0\n\nrequire example.com/missing v1.0.0\n",
+		"b.go":   "package broken\n\nimport _ \"example.com/missing\"\n",
+	})
+	iso := &isolation{env: []string{"GOWORK=off", "GOPROXY=off", "GOFLAGS=-mod=mod", "GOMODCACHE=" + t.TempDir(), "GONOSUMDB=example.com"}}
+	var out strings.Builder
+	err := iso.checkTidy(t.Context(), &out, dir, workspace.Module{Folder: "broken", Dir: dir})
+	if err == nil {
+		t.Fatalf("checkTidy passed a module go mod tidy cannot resolve:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "example.com/missing") {
+		t.Errorf("the go command's error is not shown:\n%s", out.String())
 	}
 }
