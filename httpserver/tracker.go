@@ -3,6 +3,7 @@ package httpserver
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -35,7 +36,7 @@ type tracker struct {
 	wrote     bool
 	hijacked  bool
 	warned    bool // a superfluous WriteHeader was logged
-	abort     bool // a handler failed after the body started
+	abort     bool // a handler failed after the body started; later writes are dropped
 	requestID string
 	access    *slog.Logger
 	start     time.Time
@@ -62,7 +63,7 @@ func (t *tracker) Unwrap() http.ResponseWriter { return t.w }
 func (t *tracker) Header() http.Header { return t.w.Header() }
 
 func (t *tracker) WriteHeader(code int) {
-	if t.hijacked {
+	if t.hijacked || t.abort {
 		return
 	}
 	if t.wrote {
@@ -90,6 +91,9 @@ func (t *tracker) commit(code int) {
 }
 
 func (t *tracker) Write(p []byte) (int, error) {
+	if t.abort {
+		return 0, errAborted
+	}
 	if !t.wrote && !t.hijacked {
 		t.commit(http.StatusOK)
 	}
@@ -101,6 +105,9 @@ func (t *tracker) Write(p []byte) (int, error) {
 // WriteString keeps io.WriteString free of a []byte copy, as net/http's
 // own ResponseWriter does.
 func (t *tracker) WriteString(s string) (int, error) {
+	if t.abort {
+		return 0, errAborted
+	}
 	if !t.wrote && !t.hijacked {
 		t.commit(http.StatusOK)
 	}
@@ -111,6 +118,9 @@ func (t *tracker) WriteString(s string) (int, error) {
 
 // ReadFrom keeps the sendfile path of net/http for io.Copy to the response.
 func (t *tracker) ReadFrom(src io.Reader) (int64, error) {
+	if t.abort {
+		return 0, errAborted
+	}
 	if !t.wrote && !t.hijacked {
 		t.commit(http.StatusOK)
 	}
@@ -122,6 +132,9 @@ func (t *tracker) ReadFrom(src io.Reader) (int64, error) {
 // Flush implements http.Flusher for code that asserts it directly;
 // http.ResponseController finds it too.
 func (t *tracker) Flush() {
+	if t.abort {
+		return
+	}
 	if !t.wrote && !t.hijacked {
 		t.commit(http.StatusOK)
 	}
@@ -191,8 +204,15 @@ func (t *tracker) superfluous(code int) {
 		t.attrs(slog.Int("status", t.status), slog.Int("ignored_status", code))...)
 }
 
+// errAborted is what writes get once a handler failed after its response
+// started.
+var errAborted = errors.New("httpserver: response aborted after a handler error")
+
 // failLate records that a handler failed after its response started: the
-// response cannot be fixed, so the connection will be aborted.
+// response cannot be fixed, so the connection will be aborted. Writes after
+// this are dropped, so a buffering middleware between the handler and the
+// Router (ConditionalGET sets an exact Content-Length) cannot send the
+// partial body as a response that looks complete.
 func (t *tracker) failLate(ctx context.Context, err error) {
 	t.abort = true
 	t.logger().LogAttrs(ctx, slog.LevelError, "httpserver: handler failed after the response started; aborting the connection",
@@ -212,8 +232,8 @@ func (t *tracker) finish(p any) (abort bool) {
 		} else {
 			t.render(&Error{Status: http.StatusInternalServerError})
 		}
-	} else if t.hijacked {
-		// The handler owns the connection.
+	} else if t.hijacked || t.abort {
+		// The handler owns the connection, or it is being aborted.
 	} else if !t.wrote {
 		t.logger().LogAttrs(ctx, slog.LevelError, "httpserver: handler returned without writing a response",
 			t.attrs()...)

@@ -99,10 +99,18 @@ func TestBrokenResponsesAbort(t *testing.T) {
 	rt.Handle("GET /abort", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler)
 	}))
+	// Under a buffering middleware the partial body has not reached the
+	// Router when the handler fails; ConditionalGET would then send it with
+	// an exact Content-Length, a response that looks complete.
+	rt.Group("/buffered", ConditionalGET(ConditionalGETOptions{})).HandleFunc("GET /late-error",
+		func(w http.ResponseWriter, r *http.Request) error {
+			io.WriteString(w, strings.Repeat("partial ", 1000))
+			return errors.New("lost the cache")
+		})
 	rt.Handle("GET /ok", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
 	srv := httptest.NewServer(rt)
 	defer srv.Close()
-	for _, path := range []string{"/late-error", "/late-panic", "/abort"} {
+	for _, path := range []string{"/late-error", "/late-panic", "/abort", "/buffered/late-error"} {
 		resp, err := srv.Client().Get(srv.URL + path)
 		if err == nil {
 			_, err = io.ReadAll(resp.Body)
