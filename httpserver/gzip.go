@@ -150,6 +150,7 @@ func (g *gzipWriter) decideFromHeaders() {
 func (g *gzipWriter) decide(compress bool) {
 	g.decided = true
 	h := g.Header()
+	addVary(h, "Accept-Encoding") // again: the handler may have replaced Vary
 	if compress {
 		if h.Get("Content-Type") == "" {
 			h.Set("Content-Type", http.DetectContentType(g.buf))

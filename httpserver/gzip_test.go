@@ -165,3 +165,23 @@ func TestAcceptsGzip(t *testing.T) {
 		}
 	}
 }
+
+// TestGzipVaryKeptWhenHandlerSetsVary: a handler that replaces Vary (a
+// CORS handler setting "Vary: Origin") must not leave a compressed response
+// without "Accept-Encoding" in Vary, or a cache would serve it to clients
+// that cannot decompress it.
+func TestGzipVaryKeptWhenHandlerSetsVary(t *testing.T) {
+	h := Gzip(GzipOptions{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Vary", "Origin")
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, strings.Repeat("hello gzip ", 200))
+	}))
+	rec := serve(h, "GET", "/", "Accept-Encoding", "gzip")
+	if rec.Header().Get("Content-Encoding") != "gzip" {
+		t.Fatal("not compressed")
+	}
+	vary := strings.Join(rec.Header().Values("Vary"), ",")
+	if !containsToken(vary, "Accept-Encoding") || !containsToken(vary, "Origin") {
+		t.Errorf("Vary = %q, want Origin and Accept-Encoding", vary)
+	}
+}
