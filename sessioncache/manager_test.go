@@ -538,3 +538,35 @@ func TestStoreWithoutCreated(t *testing.T) {
 		t.Errorf("keys = %q, want a,b: a save must not delete the session", got)
 	}
 }
+
+// TestRemoveOfKeyPutMeanwhile has a request remove a key that a concurrent
+// request of the same session put after the first one loaded: the remover
+// saves last, so it wins (last writer wins per key), and the key is gone.
+// Removing a key from a session that has none creates no session.
+func TestRemoveOfKeyPutMeanwhile(t *testing.T) {
+	st := newCountingStore(t)
+	m := &sessioncache.Manager{Store: st}
+	c := &client{t: t, h: app(m)}
+	c.get("/put?k=start&v=1")
+	other := &client{t: t, h: app(m), cookie: c.cookie}
+	c.h = m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.GetString(r.Context(), "start") // loaded before the other request
+		other.get("/put?k=k&v=2")
+		m.Remove(r.Context(), "k")
+	}))
+	c.get("/")
+	c.h = app(m)
+	if got := c.get("/get?k=k"); got != "" {
+		t.Errorf("key removed by the request that saved last = %q, want it gone", got)
+	}
+	if got := c.get("/get?k=start"); got != "1" {
+		t.Errorf("other key = %q, want 1", got)
+	}
+
+	anon := &client{t: t, h: app(m)}
+	before := st.writes()
+	anon.get("/remove?k=k")
+	if anon.cookie != nil || st.writes() != before {
+		t.Errorf("Remove on a client without a session: cookie %v, %d store writes; want none", anon.cookie, st.writes()-before)
+	}
+}

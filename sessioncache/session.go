@@ -164,11 +164,14 @@ func (s *session) put(key string, encoded []byte, value any) {
 }
 
 // remove records the removal of key. The caller holds s.mu and has loaded
-// the session.
+// the session. The removal is saved even when the key is not in the loaded
+// record, since a concurrent request may have stored it meanwhile (the
+// request that saves last wins); a session not stored yet has nothing to
+// remove.
 func (s *session) remove(key string) {
 	delete(s.set, key)
 	delete(s.decoded, key)
-	if _, stored := s.rec.Values[key]; stored && !s.cleared {
+	if s.exists && !s.cleared {
 		if s.removed == nil {
 			s.removed = make(map[string]bool)
 		}
