@@ -47,9 +47,10 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// StatusCode returns e.Status, or 500 when it is not a valid status.
+// StatusCode returns e.Status, or 500 when it is not a valid final status
+// (informational 1xx statuses cannot carry an error response).
 func (e *Error) StatusCode() int {
-	if e.Status < 100 || e.Status > 999 {
+	if e.Status < 200 || e.Status > 999 {
 		return http.StatusInternalServerError
 	}
 	return e.Status

@@ -320,6 +320,10 @@ func TestStatusOf(t *testing.T) {
 		{errors.New("x"), 500},
 		{Errorf(404, "gone"), 404},
 		{&Error{Status: 12}, 500},
+		// Not a final status: rendered, 103 would be followed by a 200
+		// carrying the error body, and 101 would switch protocols.
+		{&Error{Status: 103}, 500},
+		{&Error{Status: 101}, 500},
 		{errors.Join(errors.New("a"), Errorf(409, "dup")), 409},
 		{&http.MaxBytesError{Limit: 5}, 413},
 		{context.DeadlineExceeded, 503},
