@@ -17,8 +17,13 @@ import (
 // "application/json; charset=utf-8" Content-Type and an exact
 // Content-Length. v is encoded before anything is written, so an encoding
 // error is returned with the response untouched (a HandlerFunc that returns
-// it answers 500).
+// it answers 500). A status that cannot carry a body (1xx, 204, 304) is
+// written alone, without v.
 func WriteJSON(w http.ResponseWriter, status int, v any) error {
+	if status >= 100 && status <= 199 || status == http.StatusNoContent || status == http.StatusNotModified {
+		w.WriteHeader(status)
+		return nil
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("httpserver: encode JSON response: %w", err)

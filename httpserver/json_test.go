@@ -3,6 +3,7 @@ package httpserver
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -143,4 +144,29 @@ func FuzzReadJSON(f *testing.F) {
 			t.Fatal("empty message")
 		}
 	})
+}
+
+// TestWriteJSONNoBodyStatus: 204 and 304 cannot carry a body; writing one
+// fails in net/http, and a HandlerFunc returning that failure after the
+// status went out would abort the connection.
+func TestWriteJSONNoBodyStatus(t *testing.T) {
+	rt := NewRouter(RouterOptions{})
+	rt.HandleFunc("DELETE /item", func(w http.ResponseWriter, r *http.Request) error {
+		return WriteJSON(w, http.StatusNoContent, nil)
+	})
+	srv := httptest.NewServer(rt)
+	defer srv.Close()
+	req, _ := http.NewRequest("DELETE", srv.URL+"/item", nil)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusNoContent || len(b) != 0 {
+		t.Fatalf("%d %q %v", resp.StatusCode, b, err)
+	}
+	if cl := resp.Header.Get("Content-Length"); cl != "" {
+		t.Errorf("Content-Length %q on a 204", cl)
+	}
 }
