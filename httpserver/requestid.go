@@ -44,19 +44,48 @@ func RequestIDWith(opts RequestIDOptions) Middleware {
 			if !saneRequestID(id) {
 				id = gen()
 			}
-			w.Header()[header] = []string{id}
+			// One allocation holds the context value and the header's
+			// value slice (len == cap, so a later Add copies).
+			ctx := withRequestID(r.Context(), id)
+			w.Header()[header] = ctx.header[:]
 			if t := findTracker(w); t != nil {
 				t.requestID = id
 			}
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
 }
 
+// requestIDContext carries the request ID. It answers Value(requestIDKey{})
+// with itself, a pointer, so neither storing nor looking up the ID boxes the
+// string into an interface; everything else is the parent's, so
+// cancellation and deadlines pass through unchanged.
+type requestIDContext struct {
+	context.Context
+	id     string
+	header [1]string
+}
+
+// withRequestID returns a child of parent that carries id.
+func withRequestID(parent context.Context, id string) *requestIDContext {
+	c := &requestIDContext{Context: parent, id: id}
+	c.header[0] = id
+	return c
+}
+
+func (c *requestIDContext) Value(key any) any {
+	if key == (requestIDKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
 // RequestIDFrom returns the request ID that RequestID put in ctx, or "".
 func RequestIDFrom(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if c, ok := ctx.Value(requestIDKey{}).(*requestIDContext); ok {
+		return c.id
+	}
+	return ""
 }
 
 func saneRequestID(id string) bool {

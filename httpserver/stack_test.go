@@ -1,11 +1,16 @@
 package httpserver
 
 import (
+	"context"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 // TestFullStack runs the middleware together the way an application does
@@ -64,5 +69,80 @@ func TestFullStack(t *testing.T) {
 	if fail.Code != 409 || !strings.Contains(fail.Body.String(), "409 nope") || fail.Header().Get("Cache-Control") != "no-store" ||
 		fail.Header().Get("Content-Security-Policy") == "" {
 		t.Errorf("error through the stack: %d %v %q", fail.Code, fail.Header(), fail.Body)
+	}
+}
+
+// TestFullStackKeepsConnections checks over loopback that the default stack
+// answers with a Content-Length and without "Connection: close", so a
+// client reuses one connection for sequential requests.
+func TestFullStackKeepsConnections(t *testing.T) {
+	log, _ := newLogger()
+	rt := NewRouter(RouterOptions{Logger: log})
+	rt.Use(DefaultMiddleware(log)...)
+	rt.HandleFunc("GET /users/{id}", func(w http.ResponseWriter, r *http.Request) error {
+		_, err := io.WriteString(w, `{"id":42}`)
+		return err
+	})
+	mustNoErr(t, rt)
+	var mu sync.Mutex
+	conns := 0
+	srv := httptest.NewUnstartedServer(rt)
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			mu.Lock()
+			conns++
+			mu.Unlock()
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	client := srv.Client()
+	for i := range 20 {
+		resp, err := client.Get(srv.URL + "/users/42")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || string(b) != `{"id":42}` || resp.ContentLength != int64(len(b)) ||
+			resp.Close || len(resp.TransferEncoding) != 0 || resp.Header.Get("X-Request-Id") == "" {
+			t.Fatalf("request %d: %d %q length %d close %v encoding %v", i, resp.StatusCode, b,
+				resp.ContentLength, resp.Close, resp.TransferEncoding)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if conns != 1 {
+		t.Errorf("20 sequential requests used %d connections, want 1", conns)
+	}
+}
+
+// TestRequestIDContext checks that the request ID survives contexts derived
+// from the request's and that cancellation and values pass through it.
+func TestRequestIDContext(t *testing.T) {
+	type otherKey struct{}
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), otherKey{}, "v"))
+	var derived context.Context
+	var stop context.CancelFunc
+	h := RequestIDWith(RequestIDOptions{Generate: func() string { return "id-1" }})(
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			derived, stop = context.WithTimeout(r.Context(), time.Hour)
+		}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil).WithContext(parent))
+	defer stop()
+	if got := RequestIDFrom(derived); got != "id-1" {
+		t.Errorf("RequestIDFrom(derived) = %q", got)
+	}
+	if derived.Value(otherKey{}) != "v" {
+		t.Errorf("parent value lost")
+	}
+	if RequestIDFrom(parent) != "" {
+		t.Errorf("parent has an ID")
+	}
+	cancel()
+	select {
+	case <-derived.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("cancel did not reach the derived context")
 	}
 }

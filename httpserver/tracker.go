@@ -276,7 +276,7 @@ func (t *tracker) render(e *Error) {
 	r := t.req
 	if t.requestID != "" && RequestIDFrom(r.Context()) == "" {
 		// The ID lives in the context of the request the handler got.
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, t.requestID))
+		r = r.WithContext(withRequestID(r.Context(), t.requestID))
 	}
 	t.core.renderer()(t, r, e)
 }
