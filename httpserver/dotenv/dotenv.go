@@ -151,9 +151,11 @@ func (p *parser) next() (key, value string, ok bool, err error) {
 	if !validKey(key) {
 		return "", "", false, p.errorf(start, "invalid key %q: use letters, digits and _, not starting with a digit", clip(key))
 	}
-	rest := strings.TrimLeft(line[eq+1:], " \t")
+	raw := line[eq+1:]
+	rest := strings.TrimLeft(raw, " \t")
 	switch {
-	case rest == "":
+	case rest == "", rest[0] == '#' && len(rest) < len(raw):
+		// Nothing, or only a comment after white space: KEY= # note.
 		value = ""
 	case rest[0] == '"' || rest[0] == '\'':
 		value, err = p.quoted(rest, start)

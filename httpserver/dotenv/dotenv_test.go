@@ -22,6 +22,7 @@ func TestParse(t *testing.T) {
 		{"spaces around", "  A = spaced value  \n", map[string]string{"A": "spaced value"}},
 		{"empty", "A=\nB=   \nC=''\nD=\"\"\n", map[string]string{"A": "", "B": "", "C": "", "D": ""}},
 		{"inline comment", "A=value # note\nB=a#b\nC=x\t#tab\n", map[string]string{"A": "value", "B": "a#b", "C": "x"}},
+		{"comment as the whole value", "A= # note\nB=\t#tab\nC=#c\n", map[string]string{"A": "", "B": "", "C": "#c"}},
 		{"single quotes literal", `A='x\ny $HOME # not comment'`, map[string]string{"A": `x\ny $HOME # not comment`}},
 		{"double quote escapes", `A="l1\nl2\tt\r\"q\" \\ \$ \x"`, map[string]string{"A": "l1\nl2\tt\r\"q\" \\ $ \\x"}},
 		{"comment after quotes", `A="v" # c` + "\nB='w'", map[string]string{"A": "v", "B": "w"}},
