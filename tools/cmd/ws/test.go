@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,7 +24,8 @@ and the last line is "N passed, N failed", counting modules.
 
 Flags other than -j and -h are passed to go test, as is everything after
 "--" (for example -run Cookie, -short, -v, -timeout 2m). With -v the output
-of passing modules is shown too. The environment (for example
+of passing modules is shown too. The build flags -tags, -mod, -modfile and
+-overlay go to go vet as well. The environment (for example
 STDWEB_REQUIRE_REDIS=1) is passed through.
 
 Flags:
@@ -53,8 +55,12 @@ type testArgs struct {
 	help    bool
 	verbose bool
 	pass    []string // flags for go test
+	build   []string // the build flags among them, which go vet needs too
 	modules []string
 }
+
+// vetBuildFlags are the build flags that change which files go vet sees.
+var vetBuildFlags = map[string]bool{"tags": true, "mod": true, "modfile": true, "overlay": true}
 
 func defaultJobs() int { return min(2, runtime.NumCPU()) }
 
@@ -94,13 +100,17 @@ func parseTestArgs(args []string) (testArgs, error) {
 		case "v":
 			ta.verbose = value == "" || value == "true"
 		}
-		ta.pass = append(ta.pass, a)
+		flag := []string{a}
 		if !hasValue && goTestValueFlags[name] {
 			if i+1 >= len(args) {
 				return ta, fmt.Errorf("flag %s needs a value", a)
 			}
 			i++
-			ta.pass = append(ta.pass, args[i])
+			flag = append(flag, args[i])
+		}
+		ta.pass = append(ta.pass, flag...)
+		if vetBuildFlags[name] {
+			ta.build = append(ta.build, flag...)
 		}
 	}
 	return ta, nil
@@ -128,7 +138,7 @@ func runTest(ctx context.Context, e *env, args []string) int {
 		testArgv := append([]string{"go", "test", "-race", "-count=1"}, ta.pass...)
 		testArgv = append(testArgv, "./...")
 		jobs[i] = batch.Job{Name: m.Folder, Steps: []batch.Step{
-			batch.Command("vet", m.Dir, nil, "go", "vet", "./..."),
+			batch.Command("vet", m.Dir, nil, slices.Concat([]string{"go", "vet"}, ta.build, []string{"./..."})...),
 			batch.Command("test", m.Dir, nil, testArgv...),
 		}}
 	}

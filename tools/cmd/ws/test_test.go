@@ -33,6 +33,11 @@ func TestParseTestArgs(t *testing.T) {
 			t.Errorf("parseTestArgs(%q) = %+v", tt.args, got)
 		}
 	}
+	if got, err := parseTestArgs([]string{"-tags", "integration", "-run", "X", "-mod=mod", "cookies"}); err != nil ||
+		!slices.Equal(got.build, []string{"-tags", "integration", "-mod=mod"}) ||
+		!slices.Equal(got.pass, []string{"-tags", "integration", "-run", "X", "-mod=mod"}) {
+		t.Errorf("build flags for vet: %+v, %v", got, err)
+	}
 	for _, bad := range [][]string{{"-j"}, {"-j", "0"}, {"-j=x"}, {"-run"}} {
 		if _, err := parseTestArgs(bad); err == nil {
 			t.Errorf("parseTestArgs(%q) succeeded", bad)
