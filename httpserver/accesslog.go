@@ -41,10 +41,11 @@ func AccessLog(logger *slog.Logger) Middleware {
 }
 
 // logAccess writes one access log line for a request that started at
-// start. It reads the clock once, for both the record's time and the
-// duration, and hands the record to the handler directly: Logger.LogAttrs
-// would also capture the caller's program counter, which costs more than
-// formatting the line and says nothing here.
+// start. It reads only the monotonic clock, once: the record's time is
+// start plus the duration (time.Now would also read the wall clock, which
+// costs as much again on virtual machines). It hands the record to the
+// handler directly: Logger.LogAttrs would also capture the caller's program
+// counter, which costs more than formatting the line and says nothing here.
 func logAccess(log *slog.Logger, ctx context.Context, method, route, path string,
 	status int, bytes int64, start time.Time, requestID string) {
 	level := slog.LevelInfo
@@ -55,15 +56,15 @@ func logAccess(log *slog.Logger, ctx context.Context, method, route, path string
 	if !h.Enabled(ctx, level) {
 		return
 	}
-	end := time.Now()
-	rec := slog.NewRecord(end, level, "request", 0)
+	took := time.Since(start)
+	rec := slog.NewRecord(start.Add(took), level, "request", 0)
 	rec.AddAttrs(
 		slog.String("method", method),
 		slog.String("route", route),
 		slog.String("path", path),
 		slog.Int("status", status),
 		slog.Int64("bytes", bytes),
-		slog.Duration("duration", end.Sub(start)),
+		slog.Duration("duration", took),
 		slog.String("request_id", requestID),
 	)
 	_ = h.Handle(ctx, rec)

@@ -36,7 +36,9 @@ type Server struct {
 	// Addr is the TCP address to listen on; "" means DefaultAddr.
 	// Ignored when Listener is set.
 	Addr string
-	// Listener, when set, is served instead of listening on Addr.
+	// Listener, when set, is served instead of listening on Addr. Run
+	// owns it: it is closed when Run returns, also when Run fails before
+	// serving, as http.Server.Serve does.
 	Listener net.Listener
 	// Handler serves requests. A handler with an Err() error method (such as
 	// *Router) must report no error, or Run refuses to start.
@@ -72,6 +74,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	newConns map[net.Conn]time.Time // accepted, no request read yet
+	nNew     atomic.Int32           // len(newConns), read without mu
 }
 
 const (
@@ -120,13 +123,11 @@ func (s *Server) Run(ctx context.Context) error {
 		return ErrServerStarted
 	}
 	defer s.state.Store(stateStopped)
-	if s.Handler == nil {
-		return errors.New("httpserver: Server.Handler is nil")
-	}
-	if e, ok := s.Handler.(interface{ Err() error }); ok {
-		if err := e.Err(); err != nil {
-			return fmt.Errorf("httpserver: handler not ready: %w", err)
+	if err := s.check(); err != nil {
+		if s.Listener != nil {
+			s.Listener.Close()
 		}
+		return err
 	}
 	ln := s.Listener
 	if ln == nil {
@@ -196,13 +197,33 @@ func (s *Server) Run(ctx context.Context) error {
 	return nil
 }
 
+// check reports a configuration that cannot serve.
+func (s *Server) check() error {
+	if s.Handler == nil {
+		return errors.New("httpserver: Server.Handler is nil")
+	}
+	if e, ok := s.Handler.(interface{ Err() error }); ok {
+		if err := e.Err(); err != nil {
+			return fmt.Errorf("httpserver: handler not ready: %w", err)
+		}
+	}
+	return nil
+}
+
 // silentConnAge is how long a connection may stay silent (accepted, no
 // request) during shutdown before Run closes it. net/http waits 5 seconds for
 // such connections, which clients' spare dials leave behind; a client that
 // sends its request within this time is served.
 const silentConnAge = 500 * time.Millisecond
 
+// trackNew keeps the set of connections that have not sent a request yet.
+// net/http calls it on every state change, twice per request on a
+// keep-alive connection; those calls take no lock while no connection is
+// new.
 func (s *Server) trackNew(c net.Conn, state http.ConnState) {
+	if state != http.StateNew && s.nNew.Load() == 0 {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if state == http.StateNew {
@@ -210,9 +231,10 @@ func (s *Server) trackNew(c net.Conn, state http.ConnState) {
 			s.newConns = make(map[net.Conn]time.Time)
 		}
 		s.newConns[c] = time.Now()
-		return
+	} else {
+		delete(s.newConns, c)
 	}
-	delete(s.newConns, c)
+	s.nNew.Store(int32(len(s.newConns)))
 }
 
 // reapSilentConns closes, until stopped, connections that have been silent
@@ -236,6 +258,7 @@ func (s *Server) reapSilentConns(age time.Duration) (stop func()) {
 					delete(s.newConns, c)
 				}
 			}
+			s.nNew.Store(int32(len(s.newConns)))
 			s.mu.Unlock()
 		}
 	})

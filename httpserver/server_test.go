@@ -124,12 +124,16 @@ func TestServerRefusesBadRouter(t *testing.T) {
 	rt.Handle("GET /a/{x}", http.NotFoundHandler())
 	rt.Handle("GET /a/{y}", http.NotFoundHandler())
 	s := &Server{Listener: listen(t), Handler: rt}
-	defer s.Listener.Close()
 	if err := s.Run(context.Background()); !errors.Is(err, ErrInvalidRoute) {
 		t.Fatalf("Run = %v, want ErrInvalidRoute", err)
 	}
 	if err := (&Server{Listener: listen(t)}).Run(context.Background()); err == nil {
 		t.Fatal("Run without a handler succeeded")
+	}
+	// Run owns the Listener even when it refuses to start: the port is
+	// not left open with nobody accepting.
+	if _, err := s.Listener.Accept(); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("Accept on the refused server's listener: %v, want net.ErrClosed", err)
 	}
 }
 
