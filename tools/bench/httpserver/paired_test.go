@@ -104,16 +104,17 @@ func TestPairedEndToEnd(t *testing.T) {
 			wg.Wait()
 		}
 	}
-	stack, router, bare, same := start(serveStack), start(serveRouter), start(serveBare), start(serveBareSameHeaders)
+	stack, router, bare, same, equal := start(serveStack), start(serveRouter), start(serveBare), start(serveBareSameHeaders), start(serveBareEqualWork)
 	defer stack.stop()
 	defer router.stop()
 	defer bare.stop()
 	defer same.stop()
+	defer equal.stop()
 	const batch = 400 // requests per batch; fastest below is per batch
-	m := fastest(40, 1, load(stack, batch), load(router, batch), load(bare, batch), load(same, batch))
+	m := fastest(40, 1, load(stack, batch), load(router, batch), load(bare, batch), load(same, batch), load(equal, batch))
 	rps := func(d time.Duration) float64 { return batch / d.Seconds() }
-	t.Logf("EndToEnd stack %.0f req/s  router %.0f req/s  nethttp %.0f req/s  nethttp same headers %.0f req/s",
-		rps(m[0]), rps(m[1]), rps(m[2]), rps(m[3]))
-	t.Logf("throughput: stack/nethttp %.3f  router/nethttp %.3f  stack/nethttp-same-headers %.3f",
-		rps(m[0])/rps(m[2]), rps(m[1])/rps(m[2]), rps(m[0])/rps(m[3]))
+	t.Logf("EndToEnd stack %.0f req/s  router %.0f req/s  nethttp %.0f req/s  nethttp same headers %.0f req/s  nethttp equal work %.0f req/s",
+		rps(m[0]), rps(m[1]), rps(m[2]), rps(m[3]), rps(m[4]))
+	t.Logf("throughput: stack/nethttp %.3f  router/nethttp %.3f  stack/nethttp-same-headers %.3f  stack/nethttp-equal-work %.3f",
+		rps(m[0])/rps(m[2]), rps(m[1])/rps(m[2]), rps(m[0])/rps(m[3]), rps(m[0])/rps(m[4]))
 }

@@ -12,7 +12,9 @@ import (
 var wrkRPS = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
 
 // TestWrk loads each server with wrk (a separate process, keep-alive,
-// 16 connections) and logs requests per second. It runs only with
+// 16 connections) and logs requests per second: the stack, the Router
+// alone, bare net/http, and bare net/http doing the stack's work by hand
+// ("nethttp-equal", see serveBareEqualWork). It runs only with
 // STDWEB_WRK=1 and wrk on the PATH:
 //
 //	STDWEB_WRK=1 go test -run TestWrk -v ./httpserver/
@@ -36,6 +38,7 @@ func TestWrk(t *testing.T) {
 			{"stack/ours", serveStack},
 			{"router/ours", serveRouter},
 			{"nethttp", serveBare},
+			{"nethttp-equal", serveBareEqualWork},
 		} {
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
