@@ -22,8 +22,12 @@ type GzipOptions struct {
 // that accept it. It adds "Vary: Accept-Encoding" to every response, so
 // caches keep the two forms apart, and compresses only responses that
 // gain from it: text, JSON, JavaScript, XML, SVG and WebAssembly bodies of at
-// least MinSize bytes, never HEAD responses, 1xx/204/206/304 responses,
-// responses that already have a Content-Encoding, or range responses. A
+// least MinSize bytes, never 1xx/204/206/304 responses, responses that
+// already have a Content-Encoding, or range responses. A HEAD response gets
+// the headers the GET would get: its body, if the handler writes one, is
+// compressed and dropped by net/http, and a handler that writes none but
+// sets Content-Type and Content-Length (as http.ServeContent does) gets
+// the Content-Encoding its GET would have. A
 // strong ETag of a compressed response is made weak, because the bytes are
 // no longer those it named. Flush works: what was written so far is
 // compressed and sent.
@@ -46,11 +50,11 @@ func Gzip(opts GzipOptions) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			addVary(w.Header(), "Accept-Encoding")
-			if r.Method == http.MethodHead || !acceptsGzip(r.Header.Values("Accept-Encoding")) {
+			if !acceptsGzip(r.Header.Values("Accept-Encoding")) {
 				next.ServeHTTP(w, r)
 				return
 			}
-			gw := &gzipWriter{ResponseWriter: w, pool: pool, minSize: minSize}
+			gw := &gzipWriter{ResponseWriter: w, pool: pool, minSize: minSize, head: r.Method == http.MethodHead}
 			next.ServeHTTP(gw, r)
 			gw.close()
 		})
@@ -114,6 +118,7 @@ type gzipWriter struct {
 	http.ResponseWriter
 	pool    *sync.Pool
 	minSize int
+	head    bool // a HEAD request: the body is dropped by net/http
 	heldStatus
 	buf     []byte
 	decided bool
@@ -218,7 +223,12 @@ func (g *gzipWriter) close() {
 		return // nothing written: the Router answers for it
 	}
 	if !g.decided {
-		g.decide(false) // small body: not worth compressing
+		// A small body is not worth compressing. A HEAD response without a
+		// body that got this far has a compressible Content-Type and a
+		// Content-Length of at least minSize (decideFromHeaders ruled out
+		// the rest): its GET would be compressed.
+		h := g.Header()
+		g.decide(g.head && len(g.buf) == 0 && h.Get("Content-Type") != "" && h.Get("Content-Length") != "")
 	}
 	if g.zw != nil {
 		g.zw.Close()

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func gunzip(t *testing.T, b []byte) string {
@@ -72,7 +73,7 @@ func TestGzip(t *testing.T) {
 		{"head", "HEAD", "gzip", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/plain")
 			io.WriteString(w, big)
-		}, false, 200},
+		}, true, 200},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -183,5 +184,60 @@ func TestGzipVaryKeptWhenHandlerSetsVary(t *testing.T) {
 	vary := strings.Join(rec.Header().Values("Vary"), ",")
 	if !containsToken(vary, "Accept-Encoding") || !containsToken(vary, "Origin") {
 		t.Errorf("Vary = %q, want Origin and Accept-Encoding", vary)
+	}
+}
+
+// TestGzipHeadMatchesGet checks over a real connection, where net/http
+// drops HEAD bodies, that a HEAD response carries the headers of its GET.
+func TestGzipHeadMatchesGet(t *testing.T) {
+	big := strings.Repeat("hello gzip ", 200)
+	handlers := map[string]http.HandlerFunc{
+		"writes body": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			io.WriteString(w, big)
+		},
+		"serve content": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			http.ServeContent(w, r, "", time.Time{}, strings.NewReader(big))
+		},
+		"small": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			io.WriteString(w, "tiny")
+		},
+		"image": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "image/png")
+			http.ServeContent(w, r, "", time.Time{}, strings.NewReader(big))
+		},
+	}
+	for name, h := range handlers {
+		t.Run(name, func(t *testing.T) {
+			rt := NewRouter(RouterOptions{})
+			rt.Use(Gzip(GzipOptions{}))
+			rt.Handle("/", h)
+			srv := httptest.NewServer(rt)
+			defer srv.Close()
+			tr := &http.Transport{DisableCompression: true}
+			defer tr.CloseIdleConnections()
+			get := func(method string) http.Header {
+				req, _ := http.NewRequest(method, srv.URL, nil)
+				req.Header.Set("Accept-Encoding", "gzip")
+				resp, err := tr.RoundTrip(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					t.Fatalf("%s: status %d", method, resp.StatusCode)
+				}
+				return resp.Header
+			}
+			g, hd := get("GET"), get("HEAD")
+			for _, k := range []string{"Content-Encoding", "Vary", "Content-Type"} {
+				if g.Get(k) != hd.Get(k) {
+					t.Errorf("%s: GET %q, HEAD %q", k, g.Get(k), hd.Get(k))
+				}
+			}
+		})
 	}
 }
