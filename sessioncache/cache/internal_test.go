@@ -140,3 +140,32 @@ func TestMaxWeightFitsPolicyBits(t *testing.T) {
 		t.Fatalf("packed state: queue %d weight %d", n.queue(), n.policyWeight())
 	}
 }
+
+func TestClimberHoldsOnNoise(t *testing.T) {
+	c := &Cache[int, int]{}
+	c.policy.init(1000, false)
+	c.policy.sketch.ensureCapacity(1000)
+	n := int64(c.policy.sketch.sampleSize)
+	tests := []struct {
+		name   string
+		hits   int64 // of n requests
+		adjust int64
+	}{
+		{"first sample steps in the initial direction (shrink the window)", n / 2, -62},
+		{"a change within the noise holds still", n/2 + n/1000, 0},
+		{"a significant fall reverses", n/2 - n/30, 62},
+		{"a significant rise keeps the direction with a decayed step", n / 2, 61},
+		{"a jump of at least 5 pp reverses and restarts the step", n/2 - n/10, -60},
+		{"then a full step again", n/2 - n/15, -62},
+	}
+	for _, tt := range tests {
+		c.policy.hitsInSample, c.policy.missesInSample = tt.hits, n-tt.hits
+		c.determineAdjustment()
+		if c.policy.adjustment != tt.adjust {
+			t.Fatalf("%s: adjustment %d, want %d", tt.name, c.policy.adjustment, tt.adjust)
+		}
+		if c.policy.hitsInSample != 0 || c.policy.missesInSample != 0 {
+			t.Fatalf("%s: sample not reset", tt.name)
+		}
+	}
+}

@@ -30,6 +30,7 @@ type policy[K comparable, V any] struct {
 	hitsInSample   int64
 	missesInSample int64
 	prevHitRate    float64
+	prevRequests   int64 // requests in the previous sample; 0 before the first
 	stepSize       float64
 	adjustment     int64
 
@@ -42,6 +43,7 @@ const (
 	climberRestart       = 0.05
 	climberStepPercent   = 0.0625
 	climberStepDecay     = 0.98
+	climberConfidence    = 2 // standard errors of a hit-rate change that count as evidence
 	queueTransferMax     = 1000
 	admitHashDoSFreq     = 6
 )
@@ -282,10 +284,24 @@ func (c *Cache[K, V]) climb() {
 	}
 }
 
+// determineAdjustment reads the hit rate of the sample just completed and
+// decides how far to move the window. It is Caffeine's simple climber
+// (keep the direction while the hit rate rises, reverse when it falls,
+// decay the step, restart with a full step when the hit rate jumps) with
+// one change: a change smaller than the sampling noise is no evidence for
+// either direction, so the climber holds still instead of stepping.
+//
+// The noise is the standard error of the difference of two hit rates
+// measured on n1 and n2 requests, sqrt(p1(1-p1)/n1 + p2(1-p2)/n2), times
+// climberConfidence. Without the hold, a stable workload whose best window
+// is at a bound (a loop barely larger than the cache, a static Zipf
+// distribution: both want the smallest window) flips direction on every
+// sample whose hit rate is down by a hair, and each flip costs a whole
+// sample with a window a full step too large.
 func (c *Cache[K, V]) determineAdjustment() {
 	p := &c.policy
 	if p.sketch.table == nil {
-		p.prevHitRate, p.hitsInSample, p.missesInSample = 0, 0, 0
+		p.prevHitRate, p.prevRequests, p.hitsInSample, p.missesInSample = 0, 0, 0, 0
 		return
 	}
 	requests := p.hitsInSample + p.missesInSample
@@ -294,6 +310,13 @@ func (c *Cache[K, V]) determineAdjustment() {
 	}
 	hitRate := float64(p.hitsInSample) / float64(requests)
 	change := hitRate - p.prevHitRate
+	prevRate, prevRequests := p.prevHitRate, p.prevRequests
+	p.prevHitRate, p.prevRequests = hitRate, requests
+	p.hitsInSample, p.missesInSample = 0, 0
+	if prevRequests > 0 && math.Abs(change) <= hitRateNoise(hitRate, requests, prevRate, prevRequests) {
+		p.adjustment = 0
+		return
+	}
 	amount := p.stepSize
 	if change < 0 {
 		amount = -p.stepSize
@@ -306,9 +329,14 @@ func (c *Cache[K, V]) determineAdjustment() {
 	} else {
 		p.stepSize = climberStepDecay * amount
 	}
-	p.prevHitRate = hitRate
 	p.adjustment = int64(amount)
-	p.hitsInSample, p.missesInSample = 0, 0
+}
+
+// hitRateNoise is how far apart two hit rates measured on n1 and n2
+// requests may lie by chance alone: climberConfidence standard errors of
+// their difference.
+func hitRateNoise(p1 float64, n1 int64, p2 float64, n2 int64) float64 {
+	return climberConfidence * math.Sqrt(p1*(1-p1)/float64(n1)+p2*(1-p2)/float64(n2))
 }
 
 func (c *Cache[K, V]) demoteFromProtected() {
