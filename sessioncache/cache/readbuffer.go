@@ -7,7 +7,7 @@ import (
 )
 
 const (
-	ringSize  = 16 // read records per stripe; a power of two
+	ringSize  = 64 // read records per stripe; a power of two
 	cacheLine = 64
 )
 
