@@ -194,7 +194,10 @@ func report(e *env, path string) int {
 		return fail(e, "bench", err)
 	}
 	if len(rep.Ratios()) == 0 {
-		fmt.Fprintln(e.stderr, "ws bench: no comparison found (benchmark names end in /ours and /<peer>)")
+		// Progress is read off the ratio lines: a run without one (a -bench
+		// pattern that matched nothing, a benchmark renamed away from the
+		// convention) must not pass for a measurement.
+		return fail(e, "bench", errors.New("no comparison found (benchmark names end in /ours and /<peer>)"))
 	}
 	return exitOK
 }

@@ -121,3 +121,17 @@ func TestRunBenchUsage(t *testing.T) {
 		t.Errorf("hitratio without the simulator: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestRunBenchNoComparison checks that a run without any ours/peer pair
+// fails: progress is read off the ratio lines, and a pattern that matched
+// nothing must not pass for a measurement.
+func TestRunBenchNoComparison(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test -bench")
+	}
+	root := newWorkspace(t, []string{"tools/bench"}, map[string]string{"tools/bench/demo/demo_test.go": demoBench})
+	code, stdout, stderr := runWS(t, root, "bench", "-q", "-bench", "NoSuchBenchmark", "-count", "1", "-benchtime", "10x", "-out", t.TempDir(), "demo")
+	if code != exitFail || !strings.Contains(stderr, "no comparison found") {
+		t.Errorf("exit %d, want %d with \"no comparison found\"; got:\n%s%s", code, exitFail, stdout, stderr)
+	}
+}
