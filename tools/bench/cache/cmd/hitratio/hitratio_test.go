@@ -77,3 +77,39 @@ func TestReplayAndChart(t *testing.T) {
 		t.Fatalf("chart:\n%s", svg)
 	}
 }
+
+func TestThousands(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{0, "0"}, {999, "999"}, {1000, "1,000"}, {914145, "914,145"}, {3912296, "3,912,296"}} {
+		if got := thousands(tt.n); got != tt.want {
+			t.Errorf("thousands(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestPrintTable(t *testing.T) {
+	r := result{trace: "t", accesses: 1000, capacities: []int{500, 1000}, policies: []string{"ours", "lru"},
+		ratio:  map[string][]float64{"ours": {10, 20}, "lru": {5, 21}},
+		single: map[string][]float64{"ours": {11, 20}, "lru": {5, 20}}}
+	tests := []struct {
+		name     string
+		threads  int
+		markdown bool
+		want     []string
+	}{
+		{"text", 1, false, []string{"trace t: 1000 accesses, hit ratio %, single goroutine, mean of 3 runs", "       500      10.00       5.00", "ours - lru: average +2.00 pp, worst -1.00 pp (capacity 1000)"}},
+		{"markdown", 1, true, []string{"**t** (1,000 accesses; single goroutine, mean of 3 runs; hit ratio %)", "| capacity | ours | lru |\n|---:|---:|---:|", "| 500 | 10.00 | 5.00 |", "- ours - lru: average +2.00 pp"}},
+		{"markdown, threads", 8, true, []string{"8 goroutines, mean of 3 runs (change vs single goroutine in parentheses)", "| 500 | 10.00 (-1.00) | 5.00 (+0.00) |", "- ours, 8 goroutines vs 1: worst -1.00 pp"}},
+	}
+	for _, tt := range tests {
+		var b bytes.Buffer
+		printTable(&b, r, tt.threads, 3, tt.markdown)
+		for _, w := range tt.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%s: output lacks %q:\n%s", tt.name, w, b.String())
+			}
+		}
+	}
+}

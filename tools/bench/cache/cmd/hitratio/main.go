@@ -15,6 +15,7 @@
 //
 //	go run ./cache/cmd/hitratio                       # from tools/bench: every trace
 //	go run ./cache/cmd/hitratio -trace oltp,zipf -threads 8
+//	go run ./cache/cmd/hitratio -runs 3 -markdown   # tables for the README
 package main
 
 import (
@@ -47,6 +48,7 @@ type config struct {
 	threads    int
 	runs       int
 	svgDir     string
+	markdown   bool
 }
 
 func run(args []string, out io.Writer) error {
@@ -60,6 +62,7 @@ func run(args []string, out io.Writer) error {
 	fs.IntVar(&cfg.threads, "threads", 1, "goroutines sharing each replay; above 1 also replays single-threaded to show the loss")
 	fs.IntVar(&cfg.runs, "runs", 1, "replays to average for each randomized policy and capacity (caches seed their hashes at random)")
 	fs.StringVar(&cfg.svgDir, "svg", "", "directory for the SVG charts (default sessioncache/cache/charts; \"-\" for none)")
+	fs.BoolVar(&cfg.markdown, "markdown", false, "print the tables in markdown, ready for the README")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to `file`")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -187,7 +190,7 @@ func replayWorkload(cfg config, w workload, out io.Writer) error {
 			res.ratio[name] = append(res.ratio[name], ratio(hits, runs*len(keys)))
 		}
 	}
-	printTable(out, res, cfg.threads, cfg.runs)
+	printTable(out, res, cfg.threads, cfg.runs, cfg.markdown)
 	if cfg.svgDir != "-" && cfg.threads == 1 {
 		if err := os.MkdirAll(cfg.svgDir, 0o755); err != nil {
 			return err
@@ -249,34 +252,61 @@ func replayConcurrent(c simCache, keys []uint64, threads int) int {
 	return int(hits.Load())
 }
 
-func printTable(out io.Writer, r result, threads, runs int) {
+// printTable writes one trace's hit ratios as aligned text, or with
+// markdown as a README-ready table and list.
+func printTable(out io.Writer, r result, threads, runs int, markdown bool) {
 	mode := "single goroutine"
+	if threads > 1 {
+		mode = fmt.Sprintf("%d goroutines", threads)
+	}
 	if runs > 1 {
 		mode += fmt.Sprintf(", mean of %d runs", runs)
 	}
 	if threads > 1 {
-		mode = fmt.Sprintf("%d goroutines (change vs single goroutine in parentheses)", threads)
+		mode += " (change vs single goroutine in parentheses)"
 	}
-	fmt.Fprintf(out, "trace %s: %d accesses, hit ratio %%, %s\n", r.trace, r.accesses, mode)
-	fmt.Fprintf(out, "%10s", "capacity")
-	for _, p := range r.policies {
+	cell := func(p string, i int) string {
+		if threads > 1 {
+			return fmt.Sprintf("%.2f (%+.2f)", r.ratio[p][i], r.ratio[p][i]-r.single[p][i])
+		}
+		return fmt.Sprintf("%.2f", r.ratio[p][i])
+	}
+	if markdown {
+		fmt.Fprintf(out, "**%s** (%s accesses; %s; hit ratio %%)\n\n| capacity |", r.trace, thousands(r.accesses), mode)
+		for _, p := range r.policies {
+			fmt.Fprintf(out, " %s |", p)
+		}
+		fmt.Fprintf(out, "\n|---:|%s\n", strings.Repeat("---:|", len(r.policies)))
+		for i, capacity := range r.capacities {
+			fmt.Fprintf(out, "| %d |", capacity)
+			for _, p := range r.policies {
+				fmt.Fprintf(out, " %s |", cell(p, i))
+			}
+			fmt.Fprintln(out)
+		}
+		fmt.Fprintln(out)
+	} else {
+		fmt.Fprintf(out, "trace %s: %d accesses, hit ratio %%, %s\n", r.trace, r.accesses, mode)
 		w := 10
 		if threads > 1 {
 			w = 18
 		}
-		fmt.Fprintf(out, " %*s", w, p)
-	}
-	fmt.Fprintln(out)
-	for i, capacity := range r.capacities {
-		fmt.Fprintf(out, "%10d", capacity)
+		fmt.Fprintf(out, "%10s", "capacity")
 		for _, p := range r.policies {
-			if threads > 1 {
-				fmt.Fprintf(out, " %10.2f (%+5.2f)", r.ratio[p][i], r.ratio[p][i]-r.single[p][i])
-			} else {
-				fmt.Fprintf(out, " %10.2f", r.ratio[p][i])
-			}
+			fmt.Fprintf(out, " %*s", w, p)
 		}
 		fmt.Fprintln(out)
+		for i, capacity := range r.capacities {
+			fmt.Fprintf(out, "%10d", capacity)
+			for _, p := range r.policies {
+				fmt.Fprintf(out, " %*s", w, cell(p, i))
+			}
+			fmt.Fprintln(out)
+		}
+	}
+	bullet := ""
+	if markdown {
+		bullet = "- "
 	}
 	ours := r.ratio["ours"]
 	if ours == nil {
@@ -296,14 +326,23 @@ func printTable(out io.Writer, r result, threads, runs int) {
 				worst, worstCap = d, r.capacities[i]
 			}
 		}
-		fmt.Fprintf(out, "ours - %s: average %+.2f pp, worst %+.2f pp (capacity %d)\n", peer, sum/float64(len(ours)), worst, worstCap)
+		fmt.Fprintf(out, "%sours - %s: average %+.2f pp, worst %+.2f pp (capacity %d)\n", bullet, peer, sum/float64(len(ours)), worst, worstCap)
 	}
 	if threads > 1 {
 		var worst float64
 		for i := range ours {
 			worst = min(worst, ours[i]-r.single["ours"][i])
 		}
-		fmt.Fprintf(out, "ours, %d goroutines vs 1: worst %+.2f pp\n", threads, worst)
+		fmt.Fprintf(out, "%sours, %d goroutines vs 1: worst %+.2f pp\n", bullet, threads, worst)
 	}
 	fmt.Fprintln(out)
+}
+
+// thousands formats n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
