@@ -169,3 +169,19 @@ func TestClimberHoldsOnNoise(t *testing.T) {
 		}
 	}
 }
+
+// Goroutine stacks start at 2 KiB, so two goroutines' stacks may sit 2 KiB
+// apart in one page; they must not share a stripe (with 8 or more stripes,
+// as any GOMAXPROCS above 1 gives).
+func TestStripeIndexSeparatesSmallStacks(t *testing.T) {
+	for _, stripes := range []uint64{8, 16, 32, 64} {
+		for range 10_000 {
+			addr := rand.Uint64() &^ 2047
+			for _, d := range []uint64{2048, 4096, 8192} {
+				if a, b := stripeIndex(addr, stripes-1), stripeIndex(addr+d, stripes-1); a == b {
+					t.Fatalf("%d stripes: stacks at %#x and %#x share stripe %d", stripes, addr, addr+d, a)
+				}
+			}
+		}
+	}
+}
