@@ -173,15 +173,35 @@ func TestClimberHoldsOnNoise(t *testing.T) {
 // Goroutine stacks start at 2 KiB, so two goroutines' stacks may sit 2 KiB
 // apart in one page; they must not share a stripe (with 8 or more stripes,
 // as any GOMAXPROCS above 1 gives).
-func TestStripeIndexSeparatesSmallStacks(t *testing.T) {
-	for _, stripes := range []uint64{8, 16, 32, 64} {
-		for range 10_000 {
-			addr := rand.Uint64() &^ 2047
-			for _, d := range []uint64{2048, 4096, 8192} {
-				if a, b := stripeIndex(addr, stripes-1), stripeIndex(addr+d, stripes-1); a == b {
-					t.Fatalf("%d stripes: stacks at %#x and %#x share stripe %d", stripes, addr, addr+d, a)
+func TestStripeIndexSpreadsStacks(t *testing.T) {
+	// Whatever two stacks a pair of goroutines has, near (small stacks in
+	// one page) or far, they share a stripe in about one cache in
+	// stripes, not in every cache.
+	pairs := [][2]uint64{
+		{0x1fefce34b72f, 0x1fefce34cf2f}, // seen from two b.RunParallel goroutines
+		{0x1fefce3f1f2f, 0x1fefce34af2f},
+		{0xc000100000, 0xc000100800}, // 2 KiB stacks side by side
+		{0xc000100000, 0xc000101000},
+		{0xc000100000, 0xc000102000},
+	}
+	const caches = 20_000
+	for _, stripes := range []uint64{8, 32, 64} {
+		for _, p := range pairs {
+			shared := 0
+			for range caches {
+				salt := rand.Uint64()
+				if stripeIndex(p[0], salt, stripes-1) == stripeIndex(p[1], salt, stripes-1) {
+					shared++
 				}
 			}
+			if got, want := float64(shared)/caches, 1/float64(stripes); got > 1.5*want {
+				t.Errorf("%d stripes: stacks %#x and %#x share a stripe in %.3f of caches, want about %.3f", stripes, p[0], p[1], got, want)
+			}
 		}
+	}
+	// A goroutine keeps its stripe within a cache.
+	salt := rand.Uint64()
+	if stripeIndex(0xc000100123, salt, 31) != stripeIndex(0xc000100345, salt, 31) {
+		t.Error("one stack frame moved to another stripe")
 	}
 }

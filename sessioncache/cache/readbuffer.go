@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"math/rand/v2"
 	"runtime"
 	"sync/atomic"
 	"unsafe"
@@ -30,32 +31,51 @@ type readStripe[K comparable, V any] struct {
 type readBuffer[K comparable, V any] struct {
 	stripes []readStripe[K, V]
 	mask    uint64
+	salt    uint64 // per cache: which goroutines share a stripe differs between caches
 }
+
+// stripesPerProc is how many stripes a cache has per GOMAXPROCS, up to
+// maxStripes. Two goroutines that land on one stripe contend on its
+// counters on every Get (a 3-4× slower Get on this project's 2-CPU
+// machine), so the stripes are many: with 16 per processor two busy
+// goroutines share one in 1 cache of 32, where 4 per processor (Caffeine's
+// count) made it 1 in 8. A stripe is 640 bytes.
+const (
+	stripesPerProc = 16
+	maxStripes     = 64
+)
 
 func newReadBuffer[K comparable, V any]() readBuffer[K, V] {
 	n := 1
-	for n < 4*runtime.GOMAXPROCS(0) && n < 64 {
+	for n < stripesPerProc*runtime.GOMAXPROCS(0) && n < maxStripes {
 		n <<= 1
 	}
-	return readBuffer[K, V]{stripes: make([]readStripe[K, V], n), mask: uint64(n - 1)}
+	return readBuffer[K, V]{stripes: make([]readStripe[K, V], n), mask: uint64(n - 1), salt: rand.Uint64()}
 }
 
 // stripe picks a stripe for the calling goroutine from the address of a
 // stack variable: goroutines have distinct stacks, so concurrent callers
-// mostly land on distinct stripes, and one goroutine keeps its stripe. The
-// address is hashed from bit 10 up: a goroutine's stack starts at 2 KiB, so
-// two small stacks can share a 4 KiB page, and hashing from bit 12 (as this
-// did before) sent both to the same stripe, where they fought over its
-// cache line (a 3× slower Get in about half the runs of the 2-CPU read
-// benchmark).
+// mostly land on distinct stripes, and one goroutine keeps its stripe.
 func (b *readBuffer[K, V]) stripe() *readStripe[K, V] {
 	var marker byte
-	return &b.stripes[stripeIndex(uint64(uintptr(unsafe.Pointer(&marker))), b.mask)]
+	return &b.stripes[stripeIndex(uint64(uintptr(unsafe.Pointer(&marker))), b.salt, b.mask)]
 }
 
-// stripeIndex hashes a stack address to a stripe index below mask+1.
-func stripeIndex(addr, mask uint64) uint64 {
-	return ((addr >> 10) * 0x9e3779b97f4a7c15 >> 40) & mask
+// stripeIndex hashes a stack address to a stripe index below mask+1. The
+// bits below 1 KiB depend on the call depth, not on the goroutine, and are
+// dropped. The rest is mixed with the cache's salt by a full 64-bit mixer
+// (the finalizer of SplitMix64): goroutine stacks come from a small pool
+// and are reused run after run, so an unsalted hash sends the same pair of
+// goroutines to the same stripe in every cache of the process, and a
+// multiplicative hash, salted or not, keeps pairs of addresses colliding
+// whatever the salt. Mixed, a pair shares a stripe in about one cache in
+// mask+1, whichever pair it is.
+func stripeIndex(addr, salt, mask uint64) uint64 {
+	h := addr>>10 ^ salt
+	h = (h ^ h>>30) * 0xbf58476d1ce4e5b9
+	h = (h ^ h>>27) * 0x94d049bb133111eb
+	h ^= h >> 31
+	return h & mask
 }
 
 // offer records a read; it reports false when the stripe was full.
