@@ -30,7 +30,7 @@ type readStripe[K comparable, V any] struct {
 
 type readBuffer[K comparable, V any] struct {
 	stripes []readStripe[K, V]
-	mask    uint64
+	shift   uint   // 64 - log2(len(stripes))
 	salt    uint64 // per cache: which goroutines share a stripe differs between caches
 }
 
@@ -38,19 +38,19 @@ type readBuffer[K comparable, V any] struct {
 // maxStripes. Two goroutines that land on one stripe contend on its
 // counters on every Get (a 3-4× slower Get on this project's 2-CPU
 // machine), so the stripes are many: with 16 per processor two busy
-// goroutines share one in 1 cache of 32, where 4 per processor (Caffeine's
-// count) made it 1 in 8. A stripe is 640 bytes.
+// goroutines share one in about 1 cache of 32, where 4 per processor
+// (Caffeine's count) made it 1 in 8. A stripe is 640 bytes.
 const (
 	stripesPerProc = 16
 	maxStripes     = 64
 )
 
 func newReadBuffer[K comparable, V any]() readBuffer[K, V] {
-	n := 1
+	n, shift := 1, uint(64)
 	for n < stripesPerProc*runtime.GOMAXPROCS(0) && n < maxStripes {
-		n <<= 1
+		n, shift = n<<1, shift-1
 	}
-	return readBuffer[K, V]{stripes: make([]readStripe[K, V], n), mask: uint64(n - 1), salt: rand.Uint64()}
+	return readBuffer[K, V]{stripes: make([]readStripe[K, V], n), shift: shift, salt: rand.Uint64()}
 }
 
 // stripe picks a stripe for the calling goroutine from the address of a
@@ -58,24 +58,23 @@ func newReadBuffer[K comparable, V any]() readBuffer[K, V] {
 // mostly land on distinct stripes, and one goroutine keeps its stripe.
 func (b *readBuffer[K, V]) stripe() *readStripe[K, V] {
 	var marker byte
-	return &b.stripes[stripeIndex(uint64(uintptr(unsafe.Pointer(&marker))), b.salt, b.mask)]
+	return &b.stripes[stripeIndex(uint64(uintptr(unsafe.Pointer(&marker))), b.salt, b.shift)]
 }
 
-// stripeIndex hashes a stack address to a stripe index below mask+1. The
-// bits below 1 KiB depend on the call depth, not on the goroutine, and are
-// dropped. The rest is mixed with the cache's salt by a full 64-bit mixer
-// (the finalizer of SplitMix64): goroutine stacks come from a small pool
-// and are reused run after run, so an unsalted hash sends the same pair of
-// goroutines to the same stripe in every cache of the process, and a
-// multiplicative hash, salted or not, keeps pairs of addresses colliding
-// whatever the salt. Mixed, a pair shares a stripe in about one cache in
-// mask+1, whichever pair it is.
-func stripeIndex(addr, salt, mask uint64) uint64 {
+// stripeIndex hashes a stack address to a stripe index below 1<<(64-shift).
+// The bits below 1 KiB depend on the call depth, not on the goroutine, and
+// are dropped. The rest is mixed with the cache's salt by a full 64-bit
+// mixer (SplitMix64's finalizer) whose top bits pick the stripe. Goroutine
+// stacks come from a small pool and are reused run after run: unsalted, the
+// same pair of goroutines would share a stripe in every cache of the
+// process; salted but only multiplied, pairs whose addresses differ in one
+// bit would share one whatever the salt. Mixed, any pair shares a stripe in
+// about one cache in 1<<(64-shift).
+func stripeIndex(addr, salt uint64, shift uint) uint64 {
 	h := addr>>10 ^ salt
 	h = (h ^ h>>30) * 0xbf58476d1ce4e5b9
 	h = (h ^ h>>27) * 0x94d049bb133111eb
-	h ^= h >> 31
-	return h & mask
+	return (h ^ h>>31) >> shift
 }
 
 // offer records a read; it reports false when the stripe was full.
