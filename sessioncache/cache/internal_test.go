@@ -170,13 +170,10 @@ func TestClimberHoldsOnNoise(t *testing.T) {
 	}
 }
 
-// Goroutine stacks start at 2 KiB, so two goroutines' stacks may sit 2 KiB
-// apart in one page; they must not share a stripe (with 8 or more stripes,
-// as any GOMAXPROCS above 1 gives).
+// TestStripeIndexSpreadsStacks: whatever two stacks a pair of goroutines
+// has, near (small stacks in one page) or far, they share a stripe in about
+// one cache in stripes, not in every cache.
 func TestStripeIndexSpreadsStacks(t *testing.T) {
-	// Whatever two stacks a pair of goroutines has, near (small stacks in
-	// one page) or far, they share a stripe in about one cache in
-	// stripes, not in every cache.
 	pairs := [][2]uint64{
 		{0x1fefce34b72f, 0x1fefce34cf2f}, // seen from two b.RunParallel goroutines
 		{0x1fefce3f1f2f, 0x1fefce34af2f},
