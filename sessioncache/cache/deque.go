@@ -51,3 +51,53 @@ func (d *deque[K, V]) moveToBack(n *node[K, V]) {
 	d.remove(n)
 	d.pushBack(n)
 }
+
+// clock is a circular list of nodes through their prev and next fields,
+// with a hand: the protected segment, kept in CLOCK order rather than LRU
+// order. The hand is the next entry to consider for demotion; new entries
+// go just behind it, so it reaches them last. Giving an entry a second
+// chance moves the hand past it and writes no links.
+type clock[K comparable, V any] struct {
+	hand *node[K, V]
+	len  int
+}
+
+// pushBack links n just behind the hand.
+func (c *clock[K, V]) pushBack(n *node[K, V]) {
+	if c.hand == nil {
+		n.prev, n.next = n, n
+		c.hand = n
+	} else {
+		last := c.hand.prev
+		n.prev, n.next = last, c.hand
+		last.next = n
+		c.hand.prev = n
+	}
+	c.len++
+}
+
+func (c *clock[K, V]) remove(n *node[K, V]) {
+	if c.len == 1 {
+		c.hand = nil
+	} else {
+		n.prev.next = n.next
+		n.next.prev = n.prev
+		if c.hand == n {
+			c.hand = n.next
+		}
+	}
+	n.prev, n.next = nil, nil
+	c.len--
+}
+
+// advance moves the hand past the entry under it, which becomes the last.
+func (c *clock[K, V]) advance() { c.hand = c.hand.next }
+
+// after returns the entry the hand reaches after n, or nil when n is the
+// last.
+func (c *clock[K, V]) after(n *node[K, V]) *node[K, V] {
+	if n.next == c.hand {
+		return nil
+	}
+	return n.next
+}

@@ -2,6 +2,7 @@ package cache
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 	"unsafe"
@@ -201,5 +202,65 @@ func TestStripeIndexSpreadsStacks(t *testing.T) {
 	salt := rand.Uint64()
 	if stripeIndex(0xc000100123, salt, 59) != stripeIndex(0xc000100345, salt, 59) {
 		t.Error("one stack frame moved to another stripe")
+	}
+}
+
+// TestProtectedClock: a read of a protected entry only marks it (no links
+// change); demotion passes marked entries, clearing the mark, and demotes
+// the first unmarked one.
+func TestProtectedClock(t *testing.T) {
+	c := &Cache[int, int]{}
+	c.policy.init(100, false)
+	p := &c.policy
+	order := func() []int {
+		var keys []int
+		for n := p.protected.hand; n != nil; n = p.protected.after(n) {
+			keys = append(keys, n.key)
+		}
+		return keys
+	}
+	nodes := make([]*node[int, int], 4)
+	for i := range nodes {
+		n := newNode(i, uint32(i), i, false)
+		n.setPolicyWeight(1)
+		n.setQueue(queueProtected)
+		p.protected.pushBack(n)
+		p.protectedWeight++
+		nodes[i] = n
+	}
+	if got := order(); !slices.Equal(got, []int{0, 1, 2, 3}) {
+		t.Fatalf("order after pushes: %v", got)
+	}
+	c.onAccess(nodes[0])
+	c.onAccess(nodes[2])
+	if got := order(); !slices.Equal(got, []int{0, 1, 2, 3}) {
+		t.Fatalf("a read relinked the segment: %v", got)
+	}
+	if !nodes[0].used() || nodes[1].used() || nodes[0].queue() != queueProtected {
+		t.Fatalf("marks: 0 used=%v (queue %d), 1 used=%v", nodes[0].used(), nodes[0].queue(), nodes[1].used())
+	}
+
+	p.protectedMax = 2
+	c.demoteFromProtected()
+	// 0 gets a second chance, 1 is demoted, 2 gets a second chance, 3 is
+	// demoted.
+	if got := order(); !slices.Equal(got, []int{0, 2}) {
+		t.Fatalf("protected after demotion: %v, want [0 2]", got)
+	}
+	if nodes[0].used() || nodes[2].used() {
+		t.Fatal("second chance did not clear the marks")
+	}
+	if nodes[1].queue() != queueProbation || nodes[3].queue() != queueProbation || p.probation.len != 2 {
+		t.Fatalf("demoted: queues %d %d, probation len %d", nodes[1].queue(), nodes[3].queue(), p.probation.len)
+	}
+	if p.protectedWeight != 2 || p.protected.len != 2 {
+		t.Fatalf("protected weight %d len %d", p.protectedWeight, p.protected.len)
+	}
+
+	for _, n := range []*node[int, int]{nodes[2], nodes[0]} {
+		p.protected.remove(n)
+	}
+	if p.protected.hand != nil || p.protected.len != 0 {
+		t.Fatalf("empty clock: hand %v len %d", p.protected.hand, p.protected.len)
 	}
 }

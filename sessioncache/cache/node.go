@@ -12,6 +12,11 @@ const (
 	queueProbation               // main region, seen once there
 	queueProtected               // main region, seen again
 	queuePinned                  // tracked without a list (unbounded caches)
+
+	// queueProtectedUsed is queueProtected for an entry read since the
+	// protected segment's clock hand last passed it; queue reports it as
+	// queueProtected.
+	queueProtectedUsed
 )
 
 const queueShift = 29 // pw's bits above the weight hold the queue
@@ -99,7 +104,17 @@ func (n *node[K, V]) deadline() int64 {
 	return n.exp.expiresAt.Load()
 }
 
-func (n *node[K, V]) queue() uint32            { return n.pw >> queueShift }
-func (n *node[K, V]) setQueue(q uint32)        { n.pw = q<<queueShift | n.pw&MaxWeight }
+func (n *node[K, V]) setQueue(q uint32) { n.pw = q<<queueShift | n.pw&MaxWeight }
+
+func (n *node[K, V]) queue() uint32 {
+	if q := n.pw >> queueShift; q != queueProtectedUsed {
+		return q
+	}
+	return queueProtected
+}
+
+// used reports whether a protected entry was read since the clock hand
+// last passed it.
+func (n *node[K, V]) used() bool               { return n.pw>>queueShift == queueProtectedUsed }
 func (n *node[K, V]) policyWeight() uint32     { return n.pw & MaxWeight }
 func (n *node[K, V]) setPolicyWeight(w uint32) { n.pw = n.pw&^MaxWeight | w }

@@ -102,30 +102,33 @@ func checkPolicy[K comparable, V any](t *testing.T, c *Cache[K, V]) {
 	p := &c.policy
 	var total, window, protected int64
 	count := 0
-	for _, d := range []struct {
-		q   *deque[K, V]
-		id  uint32
-		sum *int64
-	}{{&p.window, queueWindow, &window}, {&p.probation, queueProbation, nil}, {&p.protected, queueProtected, &protected}} {
+	walk := func(id uint32, sum *int64, first *node[K, V], next func(*node[K, V]) *node[K, V], length int) {
 		n := 0
-		for x := d.q.head; x != nil; x = x.next {
-			if x.queue() != d.id {
-				t.Fatalf("node in list %d says queue %d", d.id, x.queue())
+		for x := first; x != nil; x = next(x) {
+			if x.queue() != id {
+				t.Fatalf("node in list %d says queue %d", id, x.queue())
 			}
 			if !x.alive() {
-				t.Fatalf("dead node in list %d", d.id)
+				t.Fatalf("dead node in list %d", id)
+			}
+			if (x.next == nil && id == queueProtected) || (x.next != nil && x.next.prev != x) {
+				t.Fatalf("list %d: broken links", id)
 			}
 			n++
 			total += int64(x.policyWeight())
-			if d.sum != nil {
-				*d.sum += int64(x.policyWeight())
+			if sum != nil {
+				*sum += int64(x.policyWeight())
 			}
 		}
-		if n != d.q.len {
-			t.Fatalf("list %d: walked %d nodes, len %d", d.id, n, d.q.len)
+		if n != length {
+			t.Fatalf("list %d: walked %d nodes, len %d", id, n, length)
 		}
 		count += n
 	}
+	linear := func(x *node[K, V]) *node[K, V] { return x.next }
+	walk(queueWindow, &window, p.window.head, linear, p.window.len)
+	walk(queueProbation, nil, p.probation.head, linear, p.probation.len)
+	walk(queueProtected, &protected, p.protected.hand, p.protected.after, p.protected.len)
 	if total != p.weightedSize || window != p.windowWeight || protected != p.protectedWeight {
 		t.Fatalf("weights: lists %d/%d/%d, counters %d/%d/%d", total, window, protected, p.weightedSize, p.windowWeight, p.protectedWeight)
 	}
