@@ -143,8 +143,7 @@ func (c *Cache[K, V]) Get(key K) (V, bool) {
 		return zero, false
 	}
 	v := n.load()
-	st.hits.Add(1)
-	c.recordRead(st, n)
+	c.recordHit(st, n)
 	return v, true
 }
 
@@ -175,13 +174,36 @@ func (c *Cache[K, V]) live(n *node[K, V]) bool {
 	return true
 }
 
-// recordRead tells the policy about a read, if it cares.
-func (c *Cache[K, V]) recordRead(st *readStripe[K, V], n *node[K, V]) {
-	if c.recordReads.Load() && !st.offer(n) {
-		// The stripe is full: apply it, then record this read after all;
-		// under contention the second offer may still lose the record.
-		c.tryMaintenance()
-		st.offer(n)
+// record tells the policy about an access to n, if it cares, and reports
+// whether st's tail counted the record.
+func (c *Cache[K, V]) record(st *readStripe[K, V], n *node[K, V]) bool {
+	if !c.recordReads.Load() {
+		return false
+	}
+	if st.offer(n) {
+		return true
+	}
+	if !st.full() {
+		return false // another goroutine took the slot; the record is lost
+	}
+	// The stripe is full: apply it, then record this access after all;
+	// under contention the second offer may still lose the record.
+	c.tryMaintenance()
+	return st.offer(n)
+}
+
+// recordHit counts a hit on n and records the read for the policy.
+func (c *Cache[K, V]) recordHit(st *readStripe[K, V], n *node[K, V]) {
+	if !c.record(st, n) {
+		st.hits.Add(1)
+	}
+}
+
+// recordWrite records an in-place update of n as an access for the policy
+// (Caffeine's write-as-access); it is not a hit.
+func (c *Cache[K, V]) recordWrite(st *readStripe[K, V], n *node[K, V]) {
+	if c.record(st, n) {
+		st.writes.Add(1)
 	}
 }
 
@@ -254,7 +276,7 @@ func (c *Cache[K, V]) put(key K, value V, ttl int64) {
 				s.mu.Unlock()
 				c.afterWrite()
 			} else {
-				c.recordRead(c.reads.stripe(), n)
+				c.recordWrite(c.reads.stripe(), n)
 			}
 			c.notify(key, old, cause)
 			return

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -461,6 +462,54 @@ func TestStats(t *testing.T) {
 	st := c.Stats()
 	if st.Hits != 3 || st.Misses != 1 || st.Requests() != 4 || st.HitRatio() != 0.75 {
 		t.Fatalf("stats = %+v ratio %v", st, st.HitRatio())
+	}
+}
+
+// TestStatsWhileRecording: once the cache records reads for its policy,
+// hits are counted by the read buffers' tails; the counts stay exact,
+// through drains and in-place updates (recorded as accesses, not hits),
+// from several goroutines.
+func TestStatsWhileRecording(t *testing.T) {
+	const size, goroutines, rounds = 100, 4, 2000
+	c := MustNew(Options[int, int]{MaximumSize: size})
+	defer c.Close()
+	for k := range size {
+		c.Set(k, k)
+	}
+	c.Get(0) // a read after a maintenance pass, which turns recording on
+	if !c.recordReads.Load() {
+		t.Fatal("a full cache does not record reads")
+	}
+	before := c.Stats()
+	var wg sync.WaitGroup
+	var hits, misses atomic.Int64
+	for g := range goroutines {
+		wg.Go(func() {
+			for i := range rounds {
+				k := (g*rounds + i) % size
+				if i%10 == 0 {
+					c.Set(k, i) // an in-place update, or an insert if k was evicted
+					continue
+				}
+				if _, ok := c.Get(k); ok {
+					hits.Add(1)
+				} else {
+					misses.Add(1)
+				}
+				if _, ok := c.Get(size + k); ok {
+					t.Errorf("Get(%d) of a key never set hit", size+k)
+				}
+				misses.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	st := c.Stats()
+	if got, want := st.Hits-before.Hits, uint64(hits.Load()); got != want {
+		t.Errorf("Hits grew by %d, want %d", got, want)
+	}
+	if got, want := st.Misses-before.Misses, uint64(misses.Load()); got != want {
+		t.Errorf("Misses grew by %d, want %d", got, want)
 	}
 }
 

@@ -42,8 +42,7 @@ func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, loader func(context.
 	n := s.find(h, key)
 	if n != nil && c.live(n) {
 		v := n.load()
-		st.hits.Add(1)
-		c.recordRead(st, n)
+		c.recordHit(st, n)
 		if c.refresh > 0 && n.exp != nil && c.now()-n.exp.writeTime.Load() >= c.refresh {
 			c.startRefresh(s, h, key, n, loader)
 		}
@@ -219,8 +218,7 @@ func (c *Cache[K, V]) LoadAll(ctx context.Context, keys []K, loader func(context
 		s := c.shardFor(h)
 		if n := s.find(h, k); n != nil && c.live(n) {
 			result[k] = n.load()
-			st.hits.Add(1)
-			c.recordRead(st, n)
+			c.recordHit(st, n)
 			continue
 		}
 		st.misses.Add(1)
