@@ -174,12 +174,10 @@ func (c *Cache[K, V]) live(n *node[K, V]) bool {
 	return true
 }
 
-// record tells the policy about an access to n, if it cares, and reports
-// whether st's tail counted the record.
+// record tells the policy about an access to n and reports whether st's
+// tail counted the record. Callers check recordReads first, so that the
+// path of a cache that records nothing stays inlined.
 func (c *Cache[K, V]) record(st *readStripe[K, V], n *node[K, V]) bool {
-	if !c.recordReads.Load() {
-		return false
-	}
 	if st.offer(n) {
 		return true
 	}
@@ -194,7 +192,7 @@ func (c *Cache[K, V]) record(st *readStripe[K, V], n *node[K, V]) bool {
 
 // recordHit counts a hit on n and records the read for the policy.
 func (c *Cache[K, V]) recordHit(st *readStripe[K, V], n *node[K, V]) {
-	if !c.record(st, n) {
+	if !c.recordReads.Load() || !c.record(st, n) {
 		st.hits.Add(1)
 	}
 }
@@ -202,7 +200,7 @@ func (c *Cache[K, V]) recordHit(st *readStripe[K, V], n *node[K, V]) {
 // recordWrite records an in-place update of n as an access for the policy
 // (Caffeine's write-as-access); it is not a hit.
 func (c *Cache[K, V]) recordWrite(st *readStripe[K, V], n *node[K, V]) {
-	if c.record(st, n) {
+	if c.recordReads.Load() && c.record(st, n) {
 		st.writes.Add(1)
 	}
 }
