@@ -174,34 +174,31 @@ func (c *Cache[K, V]) live(n *node[K, V]) bool {
 	return true
 }
 
-// record tells the policy about an access to n and reports whether st's
-// tail counted the record. Callers check recordReads first, so that the
-// path of a cache that records nothing stays inlined.
-func (c *Cache[K, V]) record(st *readStripe[K, V], n *node[K, V]) bool {
-	if st.offer(n) {
-		return true
-	}
-	if !st.full() {
-		return false // another goroutine took the slot; the record is lost
+// record tells the policy about an access to n. Callers check recordReads
+// first, so that the path of a cache that records nothing stays inlined.
+func (c *Cache[K, V]) record(st *readStripe[K, V], n *node[K, V]) {
+	if st.offer(n) || !st.full() {
+		return // recorded, or another goroutine took the slot (a lost record is allowed)
 	}
 	// The stripe is full: apply it, then record this access after all;
 	// under contention the second offer may still lose the record.
 	c.tryMaintenance()
-	return st.offer(n)
+	st.offer(n)
 }
 
 // recordHit counts a hit on n and records the read for the policy.
 func (c *Cache[K, V]) recordHit(st *readStripe[K, V], n *node[K, V]) {
-	if !c.recordReads.Load() || !c.record(st, n) {
-		st.hits.Add(1)
+	st.hits.Add(1)
+	if c.recordReads.Load() {
+		c.record(st, n)
 	}
 }
 
 // recordWrite records an in-place update of n as an access for the policy
 // (Caffeine's write-as-access); it is not a hit.
 func (c *Cache[K, V]) recordWrite(st *readStripe[K, V], n *node[K, V]) {
-	if c.recordReads.Load() && c.record(st, n) {
-		st.writes.Add(1)
+	if c.recordReads.Load() {
+		c.record(st, n)
 	}
 }
 

@@ -40,7 +40,7 @@ type node[K comparable, V any] struct {
 	value      V
 	chain      atomic.Pointer[node[K, V]] // next node in the hash bucket
 	exp        *expiry[K, V]
-	prev, next *node[K, V] // access-order list
+	prev, next *node[K, V] // the policy's list: access order, or clock order in protected
 	hash       uint32
 	seq        atomic.Uint32
 	weight     atomic.Uint32 // the weight the last writer computed

@@ -376,6 +376,9 @@ func (c *Cache[K, V]) increaseWindow() {
 	p.windowMax += quota
 	c.demoteFromProtected()
 	for range queueTransferMax {
+		if quota <= 0 {
+			break // do not spend the marks of protected entries on nothing
+		}
 		n, fromProbation := p.probation.head, true
 		if n == nil || quota < int64(n.policyWeight()) {
 			n, fromProbation = c.protectedHand(), false
@@ -433,9 +436,9 @@ func (c *Cache[K, V]) decreaseWindow() {
 
 // protectedHand advances the protected segment's clock hand past entries
 // read since it last passed them, clearing their mark, and returns the
-// first unmarked entry: among those not read for a whole lap, the one LRU
-// order would also give up first. After queueTransferMax second chances
-// it returns the entry under the hand, marked or not.
+// first unmarked entry: one not read for a whole lap of the hand. After
+// queueTransferMax second chances it returns the entry under the hand,
+// marked or not.
 func (c *Cache[K, V]) protectedHand() *node[K, V] {
 	p := &c.policy
 	for range queueTransferMax {

@@ -16,26 +16,16 @@ const (
 // buffer): many goroutines offer, only the maintenance pass drains. A full
 // ring refuses the record; losing it only costs the policy a hint. The
 // stripe also counts hits and misses, so statistics share its cache line
-// instead of contending on a global counter. A recorded hit is counted by
-// the tail alone, which saves the hit path an atomic add once the cache
-// records reads: the stripe's hits are hits + tail - writes.
+// instead of contending on a global counter.
 type readStripe[K comparable, V any] struct {
 	head     atomic.Uint64 // next slot to drain (owner: maintenance)
 	_        [cacheLine - 8]byte
-	tail     atomic.Uint64 // next slot to fill; counts every record ever made
-	hits     atomic.Uint64 // hits not counted by tail
-	writes   atomic.Uint64 // records of in-place updates, counted by tail but not hits
+	tail     atomic.Uint64 // next slot to fill
+	hits     atomic.Uint64
 	misses   atomic.Uint64
 	replaced atomic.Uint64
-	_        [cacheLine - 40]byte
+	_        [cacheLine - 32]byte
 	slots    [ringSize]atomic.Pointer[node[K, V]]
-}
-
-// hitCount returns the stripe's hits. Reading writes before tail, it never
-// misses a hit, though it may count an update recorded meanwhile as one.
-func (s *readStripe[K, V]) hitCount() uint64 {
-	w := s.writes.Load()
-	return s.hits.Load() + s.tail.Load() - w
 }
 
 type readBuffer[K comparable, V any] struct {
