@@ -174,31 +174,35 @@ func (c *Cache[K, V]) live(n *node[K, V]) bool {
 	return true
 }
 
-// record tells the policy about an access to n. Callers check recordReads
-// first, so that the path of a cache that records nothing stays inlined.
-func (c *Cache[K, V]) record(st *readStripe[K, V], n *node[K, V]) {
-	if st.offer(n) || !st.full() {
-		return // recorded, or another goroutine took the slot (a lost record is allowed)
+// record tells the policy about an access to n and reports whether st's
+// ring took the record. Callers check recordReads first, so that the path
+// of a cache that records nothing stays inlined.
+func (c *Cache[K, V]) record(st *readStripe[K, V], n *node[K, V]) bool {
+	if st.offer(n) {
+		return true
+	}
+	if !st.full() {
+		return false // another goroutine took the slot; the record is lost
 	}
 	// The stripe is full: apply it, then record this access after all;
 	// under contention the second offer may still lose the record.
 	c.tryMaintenance()
-	st.offer(n)
+	return st.offer(n)
 }
 
-// recordHit counts a hit on n and records the read for the policy.
+// recordHit counts a hit on n and records the read for the policy. A
+// recorded hit is counted by st's tail.
 func (c *Cache[K, V]) recordHit(st *readStripe[K, V], n *node[K, V]) {
-	st.hits.Add(1)
-	if c.recordReads.Load() {
-		c.record(st, n)
+	if !c.recordReads.Load() || !c.record(st, n) {
+		st.hits.Add(1)
 	}
 }
 
 // recordWrite records an in-place update of n as an access for the policy
-// (Caffeine's write-as-access); it is not a hit.
-func (c *Cache[K, V]) recordWrite(st *readStripe[K, V], n *node[K, V]) {
+// (Caffeine's write-as-access), in a write stripe: it is not a hit.
+func (c *Cache[K, V]) recordWrite(n *node[K, V]) {
 	if c.recordReads.Load() {
-		c.record(st, n)
+		c.record(c.reads.writeStripe(), n)
 	}
 }
 
@@ -271,7 +275,7 @@ func (c *Cache[K, V]) put(key K, value V, ttl int64) {
 				s.mu.Unlock()
 				c.afterWrite()
 			} else {
-				c.recordWrite(c.reads.stripe(), n)
+				c.recordWrite(n)
 			}
 			c.notify(key, old, cause)
 			return
@@ -540,6 +544,9 @@ func (c *Cache[K, V]) maintainLocked() {
 	if c.recordReads.Load() {
 		for i := range c.reads.stripes {
 			c.reads.stripes[i].drain(c.onAccess)
+		}
+		for i := range c.reads.writes {
+			c.reads.writes[i].drain(c.onAccess)
 		}
 	}
 	c.drainWrites()

@@ -264,3 +264,36 @@ func TestProtectedClock(t *testing.T) {
 		t.Fatalf("empty clock: hand %v len %d", p.protected.hand, p.protected.len)
 	}
 }
+
+// TestUpdateIsAnAccess: an in-place update of a full cache's entry reaches
+// the policy as an access (through a write stripe): a probation entry
+// updated is promoted to protected, and the update is not a hit.
+func TestUpdateIsAnAccess(t *testing.T) {
+	c := MustNew(Options[int, int]{MaximumSize: 100})
+	defer c.Close()
+	for k := range 200 {
+		c.Set(k, k)
+	}
+	c.CleanUp()
+	if !c.recordReads.Load() {
+		t.Fatal("the cache does not record reads")
+	}
+	c.evictMu.Lock()
+	n := c.policy.probation.head
+	c.evictMu.Unlock()
+	if n == nil {
+		t.Fatal("no entry in probation")
+	}
+	hits := c.Stats().Hits
+	c.Set(n.key, -1)
+	c.CleanUp()
+	c.evictMu.Lock()
+	q := n.queue()
+	c.evictMu.Unlock()
+	if q != queueProtected {
+		t.Fatalf("updated probation entry is in queue %d, want protected (%d)", q, queueProtected)
+	}
+	if got := c.Stats().Hits; got != hits {
+		t.Fatalf("Hits %d after an update, was %d", got, hits)
+	}
+}

@@ -12,16 +12,20 @@ const (
 	cacheLine = 64
 )
 
-// readStripe is one lossy ring of read records (Caffeine's striped ring
+// readStripe is one lossy ring of access records (Caffeine's striped ring
 // buffer): many goroutines offer, only the maintenance pass drains. A full
-// ring refuses the record; losing it only costs the policy a hint. The
-// stripe also counts hits and misses, so statistics share its cache line
-// instead of contending on a global counter.
+// ring refuses the record; losing it only costs the policy a hint. Read
+// stripes also count hits and misses, so statistics share their cache line
+// instead of contending on a global counter. A read stripe's ring records
+// hits only (in-place updates go to the write stripes), so its tail counts
+// the hits it recorded and hits counts the others: a recorded hit costs no
+// atomic add of its own, and both counters only grow, so Stats snapshots
+// never go backwards.
 type readStripe[K comparable, V any] struct {
 	head     atomic.Uint64 // next slot to drain (owner: maintenance)
 	_        [cacheLine - 8]byte
-	tail     atomic.Uint64 // next slot to fill
-	hits     atomic.Uint64
+	tail     atomic.Uint64 // next slot to fill; on a read stripe, the hits recorded
+	hits     atomic.Uint64 // hits not recorded in the ring
 	misses   atomic.Uint64
 	replaced atomic.Uint64
 	_        [cacheLine - 32]byte
@@ -29,17 +33,21 @@ type readStripe[K comparable, V any] struct {
 }
 
 type readBuffer[K comparable, V any] struct {
-	stripes []readStripe[K, V]
-	shift   uint   // 64 - log2(len(stripes))
-	salt    uint64 // per cache: which goroutines share a stripe differs between caches
+	stripes []readStripe[K, V] // reads
+	writes  []readStripe[K, V] // in-place updates, which the policy takes as accesses
+	shift   uint               // 64 - log2(len(stripes))
+	wshift  uint               // 64 - log2(len(writes))
+	salt    uint64             // per cache: which goroutines share a stripe differs between caches
 }
 
-// stripesPerProc is how many stripes a cache has per GOMAXPROCS, up to
-// maxStripes. Two goroutines that land on one stripe contend on its
+// stripesPerProc is how many read stripes a cache has per GOMAXPROCS, up
+// to maxStripes. Two goroutines that land on one stripe contend on its
 // counters on every Get (a 3-4× slower Get on this project's 2-CPU
 // machine), so the stripes are many: with 16 per processor two busy
 // goroutines share one in about 1 cache of 32, where 4 per processor
-// (Caffeine's count) made it 1 in 8. A stripe is 640 bytes.
+// (Caffeine's count) made it 1 in 8. A stripe is 640 bytes. Updates in
+// place are rarer than reads and take no counter: they get a quarter as
+// many stripes.
 const (
 	stripesPerProc = 16
 	maxStripes     = 64
@@ -50,15 +58,32 @@ func newReadBuffer[K comparable, V any]() readBuffer[K, V] {
 	for n < stripesPerProc*runtime.GOMAXPROCS(0) && n < maxStripes {
 		n, shift = n<<1, shift-1
 	}
-	return readBuffer[K, V]{stripes: make([]readStripe[K, V], n), shift: shift, salt: rand.Uint64()}
+	w, wshift := n, shift
+	for w > 1 && w > n/4 {
+		w, wshift = w>>1, wshift+1
+	}
+	return readBuffer[K, V]{
+		stripes: make([]readStripe[K, V], n),
+		writes:  make([]readStripe[K, V], w),
+		shift:   shift,
+		wshift:  wshift,
+		salt:    rand.Uint64(),
+	}
 }
 
-// stripe picks a stripe for the calling goroutine from the address of a
-// stack variable: goroutines have distinct stacks, so concurrent callers
+// stripe picks a read stripe for the calling goroutine from the address of
+// a stack variable: goroutines have distinct stacks, so concurrent callers
 // mostly land on distinct stripes, and one goroutine keeps its stripe.
 func (b *readBuffer[K, V]) stripe() *readStripe[K, V] {
 	var marker byte
 	return &b.stripes[stripeIndex(uint64(uintptr(unsafe.Pointer(&marker))), b.salt, b.shift)]
+}
+
+// writeStripe picks a write stripe for the calling goroutine, as stripe
+// does.
+func (b *readBuffer[K, V]) writeStripe() *readStripe[K, V] {
+	var marker byte
+	return &b.writes[stripeIndex(uint64(uintptr(unsafe.Pointer(&marker))), b.salt, b.wshift)]
 }
 
 // stripeIndex hashes a stack address to a stripe index below 1<<(64-shift).

@@ -40,7 +40,7 @@ func (c *Cache[K, V]) Stats() Stats {
 	}
 	for i := range c.reads.stripes {
 		st := &c.reads.stripes[i]
-		s.Hits += st.hits.Load()
+		s.Hits += st.hits.Load() + st.tail.Load()
 		s.Misses += st.misses.Load()
 		s.Replaced += st.replaced.Load()
 	}
