@@ -133,4 +133,10 @@ func (s *readStripe[K, V]) drain(f func(*node[K, V])) {
 	s.head.Store(head)
 }
 
-func (s *readStripe[K, V]) full() bool { return s.tail.Load()-s.head.Load() >= ringSize }
+// full reports whether the ring has no free slot. It loads head before
+// tail: a drain may move head past a tail loaded earlier, and the
+// difference would wrap.
+func (s *readStripe[K, V]) full() bool {
+	head := s.head.Load()
+	return s.tail.Load()-head >= ringSize
+}
