@@ -59,15 +59,13 @@ func newReadBuffer[K comparable, V any]() readBuffer[K, V] {
 	for n < stripesPerProc*runtime.GOMAXPROCS(0) && n < maxStripes {
 		n, shift = n<<1, shift-1
 	}
-	w, wshift := n, shift
-	for w > 1 && w > n/4 {
-		w, wshift = w>>1, wshift+1
-	}
+	// n is at least stripesPerProc (16), so n/4 write stripes is a power of
+	// two too.
 	return readBuffer[K, V]{
 		stripes: make([]readStripe[K, V], n),
-		writes:  make([]readStripe[K, V], w),
+		writes:  make([]readStripe[K, V], n/4),
 		shift:   shift,
-		wshift:  wshift,
+		wshift:  shift + 2,
 		salt:    rand.Uint64(),
 	}
 }
@@ -75,16 +73,15 @@ func newReadBuffer[K comparable, V any]() readBuffer[K, V] {
 // stripe picks a read stripe for the calling goroutine from the address of
 // a stack variable: goroutines have distinct stacks, so concurrent callers
 // mostly land on distinct stripes, and one goroutine keeps its stripe.
-func (b *readBuffer[K, V]) stripe() *readStripe[K, V] {
-	var marker byte
-	return &b.stripes[stripeIndex(uint64(uintptr(unsafe.Pointer(&marker))), b.salt, b.shift)]
-}
+func (b *readBuffer[K, V]) stripe() *readStripe[K, V] { return b.pick(b.stripes, b.shift) }
 
 // writeStripe picks a write stripe for the calling goroutine, as stripe
 // does.
-func (b *readBuffer[K, V]) writeStripe() *readStripe[K, V] {
+func (b *readBuffer[K, V]) writeStripe() *readStripe[K, V] { return b.pick(b.writes, b.wshift) }
+
+func (b *readBuffer[K, V]) pick(stripes []readStripe[K, V], shift uint) *readStripe[K, V] {
 	var marker byte
-	return &b.writes[stripeIndex(uint64(uintptr(unsafe.Pointer(&marker))), b.salt, b.wshift)]
+	return &stripes[stripeIndex(uint64(uintptr(unsafe.Pointer(&marker))), b.salt, shift)]
 }
 
 // stripeIndex hashes a stack address to a stripe index below 1<<(64-shift).
