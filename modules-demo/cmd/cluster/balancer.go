@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -92,6 +93,25 @@ func (b *balancer) checkOnce(ctx context.Context) {
 		wg.Go(func() { n.healthy.Store(n.running.Load() && ready(ctx, client, n.url)) })
 	}
 	wg.Wait()
+}
+
+// waitHealthy checks the nodes until every one is healthy or timeout
+// passes, and reports whether they all are. A node's server answers 503 on
+// /readyz until it runs and its store answers, so a single check right
+// after the nodes start can find some not ready yet; the balancer would
+// then send everything to the others until the next periodic check.
+func (b *balancer) waitHealthy(ctx context.Context, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for {
+		b.checkOnce(ctx)
+		if !slices.ContainsFunc(b.nodes, func(n *node) bool { return !n.healthy.Load() }) {
+			return true
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return false
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // shutdown stops every node at once and waits until all have drained.

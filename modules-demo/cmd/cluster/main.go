@@ -118,7 +118,9 @@ func run(ctx context.Context, cfg config, log *slog.Logger, started chan<- net.A
 	}
 	hctx, stopHealth := context.WithCancel(ctx)
 	defer stopHealth()
-	lb.checkOnce(hctx)
+	if !lb.waitHealthy(hctx, readyTimeout) {
+		log.Warn("not every node is ready; the balancer starts with those that are")
+	}
 	go lb.checkHealth(hctx, healthInterval)
 
 	ln, err := net.Listen("tcp", cfg.addr)

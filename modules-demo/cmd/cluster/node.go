@@ -26,9 +26,13 @@ import (
 // drainDelay is how long a stopping node keeps serving with /readyz at
 // 503: longer than the balancer's health-check interval, so the balancer
 // stops sending it requests before its listener closes.
+//
+// readyTimeout bounds how long the balancer waits, at start, for every node
+// to answer /readyz.
 const (
 	healthInterval = 200 * time.Millisecond
 	drainDelay     = 3 * healthInterval
+	readyTimeout   = 10 * time.Second
 )
 
 // shared is what every node of the cluster uses: the social data (the
