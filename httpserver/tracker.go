@@ -29,8 +29,8 @@ type tracker struct {
 	w         http.ResponseWriter
 	req       *http.Request
 	core      *routerCore
-	hdr       http.Header // the header map, once the response started
-	headerLen int         // len(hdr) when the response started
+	hdr       http.Header // the header map, once someone under the Router asked for it
+	headerLen int         // len(hdr) when the response started (see Header)
 	status    int
 	bytes     int64
 	wrote     bool
@@ -60,7 +60,20 @@ func (t *tracker) started() bool { return t.wrote }
 // Unwrap returns the underlying ResponseWriter, for http.ResponseController.
 func (t *tracker) Unwrap() http.ResponseWriter { return t.w }
 
-func (t *tracker) Header() http.Header { return t.w.Header() }
+// Header returns the header map of the response. The tracker asks the
+// ResponseWriter for it only when someone under the Router does: net/http
+// copies the map when the response starts if Header was ever called, and
+// a handler that never touches it should not pay for that copy. Everything
+// under the Router reaches the map through here, so the first call after the
+// response started sees the map as it was sent, and its length is what a
+// later header change is measured against.
+func (t *tracker) Header() http.Header {
+	if t.hdr == nil {
+		t.hdr = t.w.Header()
+		t.headerLen = len(t.hdr)
+	}
+	return t.hdr
+}
 
 func (t *tracker) WriteHeader(code int) {
 	if t.hijacked || t.abort {
@@ -85,8 +98,7 @@ func (t *tracker) WriteHeader(code int) {
 func (t *tracker) commit(code int) {
 	t.wrote = true
 	t.status = code
-	t.hdr = t.w.Header()
-	t.headerLen = len(t.hdr)
+	t.headerLen = len(t.hdr) // 0 if nobody asked for the map yet: see Header
 	t.w.WriteHeader(code)
 }
 

@@ -246,6 +246,39 @@ func TestRouterZeroAllocs(t *testing.T) {
 	}
 }
 
+// headerCounter counts the calls of Header on the ResponseWriter.
+type headerCounter struct {
+	discardWriter
+	calls int
+}
+
+func (c *headerCounter) Header() http.Header { c.calls++; return c.h }
+
+// TestTrackerLeavesHeaderAlone checks that the Router asks the
+// ResponseWriter for its header map only when the handler does: net/http
+// copies the map when the response starts if Header was ever called, a copy
+// a handler that sends no header should not pay for.
+func TestTrackerLeavesHeaderAlone(t *testing.T) {
+	rt := NewRouter(RouterOptions{})
+	rt.Handle("GET /status", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	rt.Handle("GET /body", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok")
+	}))
+	rt.Handle("GET /typed", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, "ok")
+	}))
+	for path, want := range map[string]int{"/status": 0, "/body": 0, "/typed": 1} {
+		w := &headerCounter{discardWriter: discardWriter{h: http.Header{}}}
+		rt.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+		if w.calls != want {
+			t.Errorf("%s: Header called %d times, want %d", path, w.calls, want)
+		}
+	}
+}
+
 func TestInformationalResponses(t *testing.T) {
 	log, logs := newLogger()
 	rt := NewRouter(RouterOptions{Logger: log})
