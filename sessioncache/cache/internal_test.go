@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"context"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -295,5 +296,27 @@ func TestUpdateIsAnAccess(t *testing.T) {
 	}
 	if got := c.Stats().Hits; got != hits {
 		t.Fatalf("Hits %d after an update, was %d", got, hits)
+	}
+}
+
+// TestLoadFindsConcurrentWrite covers GetOrLoad when its lock-free lookup
+// missed but a concurrent Set stored the key before it took the shard's
+// lock: it returns that value without loading and counts a hit, not a miss.
+func TestLoadFindsConcurrentWrite(t *testing.T) {
+	c := MustNew(Options[string, int]{MaximumSize: 100})
+	defer c.Close()
+	c.Set("k", 7)
+	h := c.hash("k")
+	v, err := c.loadMissed(context.Background(), c.shardFor(h), c.reads.stripe(), h, "k",
+		func(context.Context, string) (int, error) {
+			t.Error("the loader ran for a key the cache holds")
+			return 0, nil
+		})
+	if v != 7 || err != nil {
+		t.Fatalf("got %d, %v; want 7, nil", v, err)
+	}
+	c.CleanUp()
+	if st := c.Stats(); st.Hits != 1 || st.Misses != 0 || st.Loads != 0 {
+		t.Fatalf("stats %+v, want 1 hit, 0 misses, 0 loads", st)
 	}
 }

@@ -48,19 +48,28 @@ func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, loader func(context.
 		}
 		return v, nil
 	}
-	st.misses.Add(1)
+	return c.loadMissed(ctx, s, st, h, key, loader)
+}
+
+// loadMissed is GetOrLoad after the lock-free lookup missed: under the
+// shard's lock it joins the load of key in flight, or finds the entry a
+// concurrent write just stored (a hit: nothing is loaded), or starts a load.
+func (c *Cache[K, V]) loadMissed(ctx context.Context, s *shard[K, V], st *readStripe[K, V], h uint32, key K,
+	loader func(context.Context, K) (V, error)) (V, error) {
 	s.mu.Lock()
 	if c.closed.Load() {
 		s.mu.Unlock()
+		st.misses.Add(1)
 		var zero V
 		return zero, ErrClosed
 	}
 	cl := s.calls[key]
 	if cl == nil {
-		n = s.findLocked(h, key)
+		n := s.findLocked(h, key)
 		if n != nil && c.live(n) {
 			v := n.load()
 			s.mu.Unlock()
+			c.recordHit(st, n)
 			return v, nil
 		}
 		cl = c.registerLocked(s, key, n)
@@ -69,6 +78,7 @@ func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, loader func(context.
 	} else {
 		s.mu.Unlock()
 	}
+	st.misses.Add(1)
 	return c.wait(ctx, cl)
 }
 
@@ -221,10 +231,10 @@ func (c *Cache[K, V]) LoadAll(ctx context.Context, keys []K, loader func(context
 			c.recordHit(st, n)
 			continue
 		}
-		st.misses.Add(1)
 		s.mu.Lock()
 		if c.closed.Load() {
 			s.mu.Unlock()
+			st.misses.Add(1)
 			if len(mine) > 0 {
 				go c.runBulk(ctx, mine, calls, loader)
 			}
@@ -233,8 +243,10 @@ func (c *Cache[K, V]) LoadAll(ctx context.Context, keys []K, loader func(context
 		cl := s.calls[k]
 		if cl == nil {
 			if n := s.findLocked(h, k); n != nil && c.live(n) {
+				// A concurrent write stored it since the lookup above.
 				result[k] = n.load()
 				s.mu.Unlock()
+				c.recordHit(st, n)
 				continue
 			} else {
 				cl = c.registerLocked(s, k, n)
@@ -243,6 +255,7 @@ func (c *Cache[K, V]) LoadAll(ctx context.Context, keys []K, loader func(context
 			}
 		}
 		s.mu.Unlock()
+		st.misses.Add(1)
 		waits = append(waits, waiting{k, cl})
 	}
 	if len(mine) > 0 {
