@@ -12,6 +12,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/jellydator/ttlcache/v3"
 	"github.com/maypok86/otter/v2"
+	"github.com/maypok86/otter/v2/stats"
 
 	"github.com/serverdev/stdweb/sessioncache/cache"
 	"github.com/serverdev/stdweb/tools/bench/cache/internal/ycsb"
@@ -86,10 +87,41 @@ var impls = []impl{
 	}},
 }
 
+// statsImpls are the caches that can count hits and misses, with their
+// statistics on: ours always counts them, otter with a stats.Counter,
+// ristretto with Metrics. BenchmarkGetPut measures each peer as configured
+// by default, without statistics.
+var statsImpls = []impl{
+	impls[0],
+	{"otter", func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
+		c := otter.Must(&otter.Options[uint64, uint64]{MaximumSize: n, StatsRecorder: stats.NewCounter()})
+		return func(k uint64) bool { _, ok := c.GetIfPresent(k); return ok },
+			func(k, v uint64) { c.Set(k, v) }, func() { c.StopAllGoroutines() }
+	}},
+	{"ristretto", func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
+		c, err := ristretto.NewCache(&ristretto.Config[uint64, uint64]{
+			NumCounters: int64(n) * 10, MaxCost: int64(n), BufferItems: 64, IgnoreInternalCost: true,
+			Metrics: true,
+		})
+		if err != nil {
+			panic(err)
+		}
+		return func(k uint64) bool { _, ok := c.Get(k); return ok },
+			func(k, v uint64) { c.Set(k, v, 1) }, c.Close
+	}},
+}
+
 // BenchmarkGetPut runs read/write mixes over a prepopulated cache from
 // parallel goroutines (b.RunParallel; vary them with -cpu).
 func BenchmarkGetPut(b *testing.B) {
-	benchmarkGetPut(b, capacity, []int{100, 75, 50, 25, 0})
+	benchmarkGetPut(b, impls, capacity, []int{100, 75, 50, 25, 0})
+}
+
+// BenchmarkGetPutStats is BenchmarkGetPut's read mixes with every cache
+// counting hits and misses (statsImpls): the comparison at equal features.
+// Ours pays for its always-on counters in BenchmarkGetPut too.
+func BenchmarkGetPutStats(b *testing.B) {
+	benchmarkGetPut(b, statsImpls, capacity, []int{100, 75})
 }
 
 // BenchmarkGetPutFull is BenchmarkGetPut with a cache bounded at half the
@@ -99,10 +131,10 @@ func BenchmarkGetPut(b *testing.B) {
 // BenchmarkGetPut's read mixes measure the lookup alone; here every hit
 // also feeds the read buffers and the policy, as in a cache at work.
 func BenchmarkGetPutFull(b *testing.B) {
-	benchmarkGetPut(b, items/2, []int{100, 75})
+	benchmarkGetPut(b, impls, items/2, []int{100, 75})
 }
 
-func benchmarkGetPut(b *testing.B, capacity int, mixes []int) {
+func benchmarkGetPut(b *testing.B, impls []impl, capacity int, mixes []int) {
 	for _, reads := range mixes {
 		for _, im := range impls {
 			b.Run(fmt.Sprintf("reads=%d/%s", reads, im.name), func(b *testing.B) {
