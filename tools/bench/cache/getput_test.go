@@ -49,21 +49,8 @@ var impls = []impl{
 		c := cache.MustNew(cache.Options[uint64, uint64]{MaximumSize: n})
 		return func(k uint64) bool { _, ok := c.Get(k); return ok }, c.Set, c.Close
 	}},
-	{"otter", func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
-		c := otter.Must(&otter.Options[uint64, uint64]{MaximumSize: n})
-		return func(k uint64) bool { _, ok := c.GetIfPresent(k); return ok },
-			func(k, v uint64) { c.Set(k, v) }, func() { c.StopAllGoroutines() }
-	}},
-	{"ristretto", func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
-		c, err := ristretto.NewCache(&ristretto.Config[uint64, uint64]{
-			NumCounters: int64(n) * 10, MaxCost: int64(n), BufferItems: 64, IgnoreInternalCost: true,
-		})
-		if err != nil {
-			panic(err)
-		}
-		return func(k uint64) bool { _, ok := c.Get(k); return ok },
-			func(k, v uint64) { c.Set(k, v, 1) }, c.Close
-	}},
+	{"otter", newOtter(false)},
+	{"ristretto", newRistretto(false)},
 	{"golanglru", func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
 		c, err := lru.New[uint64, uint64](n)
 		if err != nil {
@@ -93,22 +80,34 @@ var impls = []impl{
 // by default, without statistics.
 var statsImpls = []impl{
 	impls[0],
-	{"otter", func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
-		c := otter.Must(&otter.Options[uint64, uint64]{MaximumSize: n, StatsRecorder: stats.NewCounter()})
+	{"otter", newOtter(true)},
+	{"ristretto", newRistretto(true)},
+}
+
+func newOtter(withStats bool) func(int) (func(uint64) bool, func(uint64, uint64), func()) {
+	return func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
+		opts := &otter.Options[uint64, uint64]{MaximumSize: n}
+		if withStats {
+			opts.StatsRecorder = stats.NewCounter()
+		}
+		c := otter.Must(opts)
 		return func(k uint64) bool { _, ok := c.GetIfPresent(k); return ok },
 			func(k, v uint64) { c.Set(k, v) }, func() { c.StopAllGoroutines() }
-	}},
-	{"ristretto", func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
+	}
+}
+
+func newRistretto(metrics bool) func(int) (func(uint64) bool, func(uint64, uint64), func()) {
+	return func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
 		c, err := ristretto.NewCache(&ristretto.Config[uint64, uint64]{
 			NumCounters: int64(n) * 10, MaxCost: int64(n), BufferItems: 64, IgnoreInternalCost: true,
-			Metrics: true,
+			Metrics: metrics,
 		})
 		if err != nil {
 			panic(err)
 		}
 		return func(k uint64) bool { _, ok := c.Get(k); return ok },
 			func(k, v uint64) { c.Set(k, v, 1) }, c.Close
-	}},
+	}
 }
 
 // BenchmarkGetPut runs read/write mixes over a prepopulated cache from
