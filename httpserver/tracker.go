@@ -98,8 +98,11 @@ func (t *tracker) WriteHeader(code int) {
 func (t *tracker) commit(code int) {
 	t.wrote = true
 	t.status = code
-	t.headerLen = len(t.hdr) // 0 if nobody asked for the map yet: see Header
 	t.w.WriteHeader(code)
+	// After WriteHeader, so that headers a wrapper outside the Router adds
+	// as the response starts are not taken for late ones. 0 if nobody
+	// under the Router asked for the map yet: see Header.
+	t.headerLen = len(t.hdr)
 }
 
 func (t *tracker) Write(p []byte) (int, error) {

@@ -279,6 +279,52 @@ func TestTrackerLeavesHeaderAlone(t *testing.T) {
 	}
 }
 
+// stampingWriter adds a header as the response starts, as a wrapper
+// outside the Router may (CacheControl does).
+type stampingWriter struct{ http.ResponseWriter }
+
+func (s stampingWriter) WriteHeader(code int) {
+	s.Header().Set("X-Stamp", "1")
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s stampingWriter) Write(p []byte) (int, error) { return s.ResponseWriter.Write(p) }
+
+// TestOuterHeadersAreNotLate checks that headers a wrapper outside the
+// Router adds while the response starts are not reported as a header
+// change after the response started, whether or not the handler looked at
+// the header map first; and that a real late header still is.
+func TestOuterHeadersAreNotLate(t *testing.T) {
+	log, logs := newLogger()
+	rt := NewRouter(RouterOptions{Logger: log})
+	rt.Handle("GET /typed", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, "ok")
+	}))
+	rt.Handle("GET /plain", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok")
+	}))
+	rt.Handle("GET /late", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		io.WriteString(w, "ok")
+		w.Header().Set("X-Late", "1")
+	}))
+	outer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rt.ServeHTTP(stampingWriter{w}, r)
+	})
+	for _, path := range []string{"/typed", "/plain", "/late"} {
+		rec := httptest.NewRecorder()
+		outer.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Header().Get("X-Stamp") != "1" {
+			t.Errorf("%s: outer header missing", path)
+		}
+	}
+	const msg = "header changed after the response started"
+	if n := logs.count(msg); n != 1 || !strings.Contains(logs.String(), "path=/late") {
+		t.Errorf("want one warning, for /late; log:\n%s", logs)
+	}
+}
+
 func TestInformationalResponses(t *testing.T) {
 	log, logs := newLogger()
 	rt := NewRouter(RouterOptions{Logger: log})
