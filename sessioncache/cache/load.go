@@ -74,11 +74,12 @@ func (c *Cache[K, V]) loadMissed(ctx context.Context, s *shard[K, V], st *readSt
 		}
 		cl = c.registerLocked(s, key, n)
 		s.mu.Unlock()
+		st.misses.Add(1) // before the load starts: a loader reading Stats sees its miss
 		go c.runLoad(ctx, s, h, key, cl, loader)
 	} else {
 		s.mu.Unlock()
+		st.misses.Add(1)
 	}
-	st.misses.Add(1)
 	return c.wait(ctx, cl)
 }
 
