@@ -41,8 +41,12 @@ var keys = func() []uint64 {
 // impl is a cache under test.
 type impl struct {
 	name string
-	new  func(capacity int) (get func(uint64) bool, set func(uint64, uint64), close func())
+	new  constructor
 }
+
+// constructor makes a cache of the given capacity and returns its
+// operations.
+type constructor = func(capacity int) (get func(uint64) bool, set func(uint64, uint64), close func())
 
 var impls = []impl{
 	{"ours", func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
@@ -84,7 +88,7 @@ var statsImpls = []impl{
 	{"ristretto", newRistretto(true)},
 }
 
-func newOtter(withStats bool) func(int) (func(uint64) bool, func(uint64, uint64), func()) {
+func newOtter(withStats bool) constructor {
 	return func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
 		opts := &otter.Options[uint64, uint64]{MaximumSize: n}
 		if withStats {
@@ -96,7 +100,7 @@ func newOtter(withStats bool) func(int) (func(uint64) bool, func(uint64, uint64)
 	}
 }
 
-func newRistretto(metrics bool) func(int) (func(uint64) bool, func(uint64, uint64), func()) {
+func newRistretto(metrics bool) constructor {
 	return func(n int) (func(uint64) bool, func(uint64, uint64), func()) {
 		c, err := ristretto.NewCache(&ristretto.Config[uint64, uint64]{
 			NumCounters: int64(n) * 10, MaxCost: int64(n), BufferItems: 64, IgnoreInternalCost: true,
