@@ -135,25 +135,34 @@ func (c *Cache[K, V]) hash(key K) uint32 {
 // whose expiration time passed is not found.
 func (c *Cache[K, V]) Get(key K) (V, bool) {
 	h := c.hash(key)
-	n := c.shardFor(h).find(h, key)
+	s := c.shardFor(h)
+	n := s.first(h, key)
+	if n == nil {
+		n = s.find(h, key)
+	}
 	st := c.reads.stripe()
 	if n == nil || !c.live(n) {
 		st.misses.Add(1)
 		var zero V
 		return zero, false
 	}
-	v := n.load()
-	c.recordHit(st, n)
+	v, ok := n.tryLoad()
+	if !ok {
+		v = n.load()
+	}
+	if !c.recordReads.Load() || !c.record(st, n) {
+		st.hits.Add(1) // recordHit, inlined
+	}
 	return v, true
 }
 
 // live reports whether n has not expired, extending its deadline when the
-// cache expires entries after access.
+// cache expires entries after access. It inlines; timed nodes take a call.
 func (c *Cache[K, V]) live(n *node[K, V]) bool {
-	e := n.exp
-	if e == nil {
-		return true
-	}
+	return n.exp == nil || c.liveTimed(n, n.exp)
+}
+
+func (c *Cache[K, V]) liveTimed(n *node[K, V], e *expiry[K, V]) bool {
 	exp := e.expiresAt.Load()
 	if exp == 0 {
 		return true
@@ -191,7 +200,9 @@ func (c *Cache[K, V]) record(st *readStripe[K, V], n *node[K, V]) bool {
 }
 
 // recordHit counts a hit on n and records the read for the policy. A
-// recorded hit is counted by st's tail.
+// recorded hit is counted by st's tail. Get and GetOrLoad spell it out, so
+// that a hit in a cache that records no reads (one not yet half full)
+// costs no call.
 func (c *Cache[K, V]) recordHit(st *readStripe[K, V], n *node[K, V]) {
 	if !c.recordReads.Load() || !c.record(st, n) {
 		st.hits.Add(1)

@@ -320,3 +320,46 @@ func TestLoadFindsConcurrentWrite(t *testing.T) {
 		t.Fatalf("stats %+v, want 1 hit, 0 misses, 0 loads", st)
 	}
 }
+
+// TestFirstThenFind covers the two-step lookup of Get and GetOrLoad: first
+// answers for a key at the head of its bucket, and a key further down a
+// chain is left to find, never reported absent.
+func TestFirstThenFind(t *testing.T) {
+	c := MustNew(Options[int, int]{})
+	defer c.Close()
+	for k := range 5000 {
+		c.Set(k, k)
+	}
+	chained := 0
+	for i := range c.shards {
+		s := &c.shards[i]
+		tb := s.table.Load()
+		for b := range tb.buckets {
+			for n := tb.buckets[b].Load(); n != nil; n = n.chain.Load() {
+				head := n == tb.buckets[b].Load()
+				if got := s.first(n.hash, n.key); (got == n) != head {
+					t.Fatalf("first(%d) = %p, node %p, head of its bucket: %v", n.key, got, n, head)
+				}
+				if !head {
+					chained++
+				}
+				if v, ok := c.Get(n.key); !ok || v != n.key {
+					t.Fatalf("Get(%d) = %d, %v", n.key, v, ok)
+				}
+				if v, err := c.GetOrLoad(context.Background(), n.key, func(context.Context, int) (int, error) {
+					t.Errorf("GetOrLoad(%d) loaded a key the cache holds", n.key)
+					return 0, nil
+				}); err != nil || v != n.key {
+					t.Fatalf("GetOrLoad(%d) = %d, %v", n.key, v, err)
+				}
+			}
+		}
+	}
+	if chained == 0 {
+		t.Fatal("no key sits behind another in its bucket; the test covers nothing")
+	}
+	t.Logf("%d of 5000 keys are not at the head of their bucket", chained)
+	if st := c.Stats(); st.Hits != 10000 || st.Misses != 0 {
+		t.Fatalf("stats %+v, want 10000 hits and no miss", st)
+	}
+}

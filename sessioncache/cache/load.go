@@ -39,10 +39,18 @@ func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, loader func(context.
 	h := c.hash(key)
 	s := c.shardFor(h)
 	st := c.reads.stripe()
-	n := s.find(h, key)
+	n := s.first(h, key)
+	if n == nil {
+		n = s.find(h, key)
+	}
 	if n != nil && c.live(n) {
-		v := n.load()
-		c.recordHit(st, n)
+		v, ok := n.tryLoad()
+		if !ok {
+			v = n.load()
+		}
+		if !c.recordReads.Load() || !c.record(st, n) {
+			st.hits.Add(1) // recordHit, inlined
+		}
 		if c.refresh > 0 && n.exp != nil && c.now()-n.exp.writeTime.Load() >= c.refresh {
 			c.startRefresh(s, h, key, n, loader)
 		}

@@ -22,3 +22,11 @@ func (n *node[K, V]) load() V {
 		}
 	}
 }
+
+// tryLoad is load's first attempt, small enough to inline into Get: ok is
+// false when a writer was in the way, and the caller then calls load.
+func (n *node[K, V]) tryLoad() (v V, ok bool) {
+	s := n.seq.Load()
+	v = n.value
+	return v, s&seqLocked == 0 && n.seq.Load() == s
+}
