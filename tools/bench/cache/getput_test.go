@@ -141,36 +141,42 @@ func benchmarkGetPut(b *testing.B, impls []impl, capacity int, mixes []int) {
 	for _, reads := range mixes {
 		for _, im := range impls {
 			b.Run(fmt.Sprintf("reads=%d/%s", reads, im.name), func(b *testing.B) {
-				get, set, closeFn := im.new(capacity)
-				defer closeFn()
-				for _, k := range keys {
-					set(k, k)
-				}
-				time.Sleep(10 * time.Millisecond) // let asynchronous peers apply the writes
-				b.ReportAllocs()
-				b.ResetTimer()
-				cpu := cpuTime()
-				b.RunParallel(func(pb *testing.PB) {
-					i := rand.Int()
-					op := 0
-					for pb.Next() {
-						k := keys[i&mask]
-						i++
-						if op < reads {
-							get(k)
-						} else {
-							set(k, k)
-						}
-						if op++; op == 100 {
-							op = 0
-						}
-					}
-				})
-				b.StopTimer()
-				b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+				getPut(b, im, capacity, reads)
 			})
 		}
 	}
+}
+
+// getPut is one benchmark of benchmarkGetPut: im's cache, bounded at
+// capacity, prepopulated, under the given percentage of reads.
+func getPut(b *testing.B, im impl, capacity, reads int) {
+	get, set, closeFn := im.new(capacity)
+	defer closeFn()
+	for _, k := range keys {
+		set(k, k)
+	}
+	time.Sleep(10 * time.Millisecond) // let asynchronous peers apply the writes
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := cpuTime()
+	b.RunParallel(func(pb *testing.PB) {
+		i := rand.Int()
+		op := 0
+		for pb.Next() {
+			k := keys[i&mask]
+			i++
+			if op < reads {
+				get(k)
+			} else {
+				set(k, k)
+			}
+			if op++; op == 100 {
+				op = 0
+			}
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
 }
 
 // cpuTime returns the CPU time the process has used (user + system), in
