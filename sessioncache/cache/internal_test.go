@@ -363,3 +363,44 @@ func TestFirstThenFind(t *testing.T) {
 		t.Fatalf("stats %+v, want 10000 hits and no miss", st)
 	}
 }
+
+// TestLookupSeparatesHashCollisions stores two keys whose 32-bit node
+// hashes are equal, so they share a bucket and the hash alone cannot tell
+// them apart: Get and GetOrLoad must compare the keys themselves.
+func TestLookupSeparatesHashCollisions(t *testing.T) {
+	c := MustNew(Options[int, int]{})
+	defer c.Close()
+	seen := make(map[uint32]int, 1<<20)
+	a, b := -1, -1
+	for k := range 1 << 20 { // a 32-bit collision is all but certain by 2^18 keys
+		h := c.hash(k)
+		if other, ok := seen[h]; ok {
+			a, b = other, k
+			break
+		}
+		seen[h] = k
+	}
+	if a < 0 {
+		t.Fatal("no two of 2^20 keys share a 32-bit hash; the test covers nothing")
+	}
+	c.Set(a, a)
+	c.Set(b, b)
+	for _, k := range []int{a, b} {
+		if v, ok := c.Get(k); !ok || v != k {
+			t.Errorf("Get(%d) = %d, %v; want %d, true (keys %d and %d share hash %#x)", k, v, ok, k, a, b, c.hash(k))
+		}
+		v, err := c.GetOrLoad(context.Background(), k, func(context.Context, int) (int, error) {
+			return -1, nil
+		})
+		if err != nil || v != k {
+			t.Errorf("GetOrLoad(%d) = %d, %v; want %d", k, v, err, k)
+		}
+	}
+	c.Delete(b)
+	if v, ok := c.Get(b); ok {
+		t.Errorf("Get(%d) after Delete = %d, true", b, v)
+	}
+	if v, ok := c.Get(a); !ok || v != a {
+		t.Errorf("Get(%d) after deleting its hash twin = %d, %v", a, v, ok)
+	}
+}
