@@ -102,14 +102,15 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	t := getTracker(w, r, rt.core)
 	defer rt.core.finish(t)
 	rt.core.mux.ServeHTTP(t, r)
+	t.returned = true
 }
 
 func (c *routerCore) finish(t *tracker) {
-	p := recover()
-	if p == nil && t.wrote && !t.hijacked && !t.abort && t.access == nil && len(t.hdr) == t.headerLen {
-		putTracker(t) // the common case: one response, nothing to log
+	if t.returned && t.wrote && !t.hijacked && !t.abort && t.access == nil && len(t.hdr) == t.headerLen {
+		putTracker(t) // the common case: one response, nothing to log, no panic to recover
 		return
 	}
+	p := recover()
 	if p == http.ErrAbortHandler {
 		putTracker(t)
 		panic(p)

@@ -34,6 +34,7 @@ type tracker struct {
 	status    int
 	bytes     int64
 	wrote     bool
+	returned  bool // the handler returned: finish need not recover a panic
 	hijacked  bool
 	warned    bool // a superfluous WriteHeader was logged
 	abort     bool // a handler failed after the body started; later writes are dropped
