@@ -5,10 +5,11 @@
 // adaptive W-TinyLFU, the policy of Caffeine: new entries enter a small LRU
 // window; an entry leaving the window must beat the main region's victim in
 // an estimate of recent frequency (a 4-bit count-min sketch that halves its
-// counters periodically) to be admitted; the main region is segmented into
-// probation (LRU) and protected (CLOCK, so that reading a hot entry does not
-// rewrite the memory other readers look it up in); and a hill climber
-// resizes the window to suit the workload, recency-biased or
+// counters periodically) to be admitted, where near-ties are decided by
+// which side past near-ties showed to be needed first; the main region is
+// segmented into probation (LRU) and protected (CLOCK, so that reading a hot
+// entry does not rewrite the memory other readers look it up in); and a hill
+// climber resizes the window to suit the workload, recency-biased or
 // frequency-biased.
 //
 // Reads take no lock. A read records the access into a striped, lossy ring

@@ -31,7 +31,8 @@ type policy[K comparable, V any] struct {
 	protectedMax    int64
 	entries         int64
 
-	sketch sketch
+	sketch   sketch
+	contests contests
 
 	hitsInSample   int64
 	missesInSample int64
@@ -77,7 +78,9 @@ func (c *Cache[K, V]) onAdd(n *node[K, V], w uint32) {
 			capacity = p.entries
 		}
 		p.sketch.ensureCapacity(uint64(capacity))
+		p.contests.ensure(uint64(capacity))
 	}
+	p.contests.seen(n.hash)
 	p.sketch.increment(n.hash)
 	p.missesInSample++
 	n.setQueue(queueWindow)
@@ -120,6 +123,7 @@ func (c *Cache[K, V]) onAccess(n *node[K, V]) {
 	default:
 		return // no longer (or not yet) in the policy
 	}
+	p.contests.seen(n.hash)
 	p.sketch.increment(n.hash)
 	p.hitsInSample++
 }
@@ -269,13 +273,17 @@ func (c *Cache[K, V]) evictFromMain(candidate *node[K, V]) {
 }
 
 // admit decides whether the candidate replaces the victim: by estimated
-// frequency, except that a warm candidate that loses still wins once in
-// 128 times, so an attacker cannot pin a victim by inflating its count.
+// frequency, with the margin that the outcomes of past close contests set
+// (see contests), except that a warm candidate that loses still wins once
+// in 128 times, so an attacker cannot pin a victim by inflating its count.
 func (c *Cache[K, V]) admit(candidate, victim uint32) bool {
 	p := &c.policy
-	vf := p.sketch.frequency(victim)
-	cf := p.sketch.frequency(candidate)
-	if cf > vf {
+	vf := int(p.sketch.frequency(victim))
+	cf := int(p.sketch.frequency(candidate))
+	if d := cf - vf; d == 0 || d == 1 {
+		p.contests.record(candidate, victim)
+	}
+	if cf > vf+p.contests.margin() {
 		return true
 	}
 	if cf >= admitHashDoSFreq {
