@@ -1,5 +1,7 @@
 package cache
 
+import "math"
+
 // contests learns which side of a close admission contest to favour. A
 // contest is close when the candidate's estimated frequency equals the
 // victim's or exceeds it by one: there the sketch cannot tell them apart
@@ -7,14 +9,13 @@ package cache
 // the workload decides which choice is right. Bélády's rule says the entry
 // needed first should stay, so each close contest is remembered until one
 // of its two keys is accessed again. If the victim comes back first, keeping
-// it was right; if the candidate does, admitting it was. The balance of
-// recent outcomes sets the margin a candidate must clear:
+// it was right; if the candidate does, admitting it was. When recent
+// outcomes lean one way by more than chance would (see margin):
 //
-//   - victims mostly first (a loop slightly larger than the cache, where
-//     the victim is the next key of the lap): a candidate must win by 2,
-//     which stops the admission cascades that follow each aging of the
-//     sketch;
-//   - candidates mostly first (a shifting working set, where the victim is
+//   - victims first (a loop slightly larger than the cache, where the
+//     victim is the next key of the lap): a candidate must win by 2, which
+//     stops the admission cascades that follow each aging of the sketch;
+//   - candidates first (a shifting working set, where the victim is
 //     stale): a tie admits;
 //   - otherwise Caffeine's rule, a win by 1.
 //
@@ -24,7 +25,9 @@ package cache
 type contests struct {
 	slots []contest
 	mask  uint32
-	score int32 // victims first minus candidates first, within ±contestScoreMax
+	// Decided contests, halved whenever their sum reaches contestWindow,
+	// so that old phases of the workload fade.
+	victimFirst, candidateFirst uint32
 }
 
 type contest struct {
@@ -32,16 +35,18 @@ type contest struct {
 }
 
 const (
-	contestScoreMax  = 64 // the score's bound: how long a past phase is remembered
-	contestThreshold = 16 // the score beyond which the margin moves
-	contestsPerEntry = 2  // capacity / contestsPerEntry slots
+	contestWindow     = 1024 // decided contests remembered, about
+	contestMinDecided = 64   // decided contests before the margin may move
+	contestConfidence = 3    // standard errors by which one side must lead
+	entriesPerContest = 2    // cache capacity per table slot
+	contestSlotsLimit = 1 << 22
 )
 
 // ensure sizes the table for a cache of the given capacity, forgetting open
 // contests if it grows.
 func (t *contests) ensure(capacity uint64) {
 	n := uint64(8)
-	for n < capacity/contestsPerEntry && n < 1<<22 {
+	for n < capacity/entriesPerContest && n < contestSlotsLimit {
 		n <<= 1
 	}
 	if uint64(len(t.slots)) >= n {
@@ -52,12 +57,21 @@ func (t *contests) ensure(capacity uint64) {
 }
 
 // margin returns m such that a candidate is admitted when its frequency
-// exceeds the victim's plus m.
+// exceeds the victim's plus m: 1 when victims came back first, -1 when
+// candidates did, 0 (Caffeine's rule) unless one side leads by more than
+// contestConfidence standard errors of a fair coin over the decided
+// contests. On a workload without a lean, chance alone moves it rarely.
 func (t *contests) margin() int {
+	n := t.victimFirst + t.candidateFirst
+	if n < contestMinDecided {
+		return 0
+	}
+	lead := float64(t.victimFirst) - float64(t.candidateFirst)
+	limit := contestConfidence * math.Sqrt(float64(n))
 	switch {
-	case t.score > contestThreshold:
+	case lead > limit:
 		return 1
-	case t.score < -contestThreshold:
+	case lead < -limit:
 		return -1
 	}
 	return 0
@@ -76,7 +90,7 @@ func (t *contests) record(cand, victim uint32) {
 // seen decides the open contest, if any, that the key hashed to h took
 // part in: it was accessed before the other side.
 func (t *contests) seen(h uint32) {
-	if t.slots == nil {
+	if t.slots == nil || h == 0 { // 0 marks a free slot; such keys take no part
 		return
 	}
 	s := &t.slots[h&t.mask]
@@ -96,8 +110,12 @@ func (t *contests) seen(h uint32) {
 	}
 	*o = contest{}
 	if h == c.victim {
-		t.score = min(t.score+1, contestScoreMax)
+		t.victimFirst++
 	} else {
-		t.score = max(t.score-1, -contestScoreMax)
+		t.candidateFirst++
+	}
+	if t.victimFirst+t.candidateFirst >= contestWindow {
+		t.victimFirst /= 2
+		t.candidateFirst /= 2
 	}
 }

@@ -406,62 +406,106 @@ func TestLookupSeparatesHashCollisions(t *testing.T) {
 }
 
 // TestContestsScore drives the learner directly: contests the victim wins
-// (its key is seen first) push the margin up, contests the candidate wins
-// push it down, and a contest that lost a slot to a later one is dropped.
+// (its key is seen first) and contests the candidate wins move the margin
+// only once one side leads by more than chance; a contest that lost a slot
+// to a later one is dropped; hash 0 takes no part.
 func TestContestsScore(t *testing.T) {
 	var ct contests
 	ct.ensure(1 << 12)
+	decide := func(cand, victim, first uint32) {
+		ct.record(cand, victim)
+		ct.seen(first)
+		ct.seen(cand ^ victim ^ first) // the other side: already decided
+	}
 	if m := ct.margin(); m != 0 {
 		t.Fatalf("fresh margin %d, want 0", m)
 	}
-	for i := range uint32(contestThreshold + 1) {
-		ct.record(100+i, 5000+i)
-		ct.seen(5000 + i) // the victim comes back first
-		ct.seen(100 + i)  // already decided: no effect
+	for i := range uint32(contestMinDecided - 1) {
+		decide(100+i, 5000+i, 5000+i) // victims first
 	}
-	if ct.score != contestThreshold+1 || ct.margin() != 1 {
-		t.Fatalf("after victims first: score %d, margin %d; want %d, 1", ct.score, ct.margin(), contestThreshold+1)
+	if m := ct.margin(); m != 0 {
+		t.Fatalf("margin %d after %d decisions, fewer than contestMinDecided; want 0", m, contestMinDecided-1)
 	}
-	for i := range uint32(2*contestThreshold + 2) {
-		ct.record(200+i, 6000+i)
-		ct.seen(200 + i) // the candidate comes back first
+	decide(99, 4999, 4999)
+	if ct.victimFirst != contestMinDecided || ct.margin() != 1 {
+		t.Fatalf("after %d victims first: %d counted, margin %d; want %d, 1", contestMinDecided, ct.victimFirst, ct.margin(), contestMinDecided)
 	}
-	if ct.score != -contestThreshold-1 || ct.margin() != -1 {
-		t.Fatalf("after candidates first: score %d, margin %d; want %d, -1", ct.score, ct.margin(), -contestThreshold-1)
+	// Balanced outcomes bring it back to Caffeine's rule.
+	for i := range uint32(contestMinDecided) {
+		decide(200+i, 6000+i, 200+i) // candidates first
 	}
-	for range 10 * contestScoreMax {
-		ct.record(300, 7000)
-		ct.seen(300)
+	if m := ct.margin(); m != 0 {
+		t.Fatalf("margin %d with %d to %d, want 0", m, ct.victimFirst, ct.candidateFirst)
 	}
-	if ct.score != -contestScoreMax {
-		t.Fatalf("score %d, want the bound %d", ct.score, -contestScoreMax)
+	for i := range uint32(4 * contestWindow) {
+		decide(300+i%1000, 7000+i%1000, 300+i%1000)
+	}
+	if n := ct.victimFirst + ct.candidateFirst; n >= contestWindow || ct.margin() != -1 {
+		t.Fatalf("after many candidates first: %d decided (window %d), margin %d; want fewer, -1", n, contestWindow, ct.margin())
 	}
 	// A later contest with the same victim takes the victim's slot: the
 	// earlier one is dropped when its candidate comes back.
-	before := ct.score
+	v, c := ct.victimFirst, ct.candidateFirst
 	ct.record(400, 8000)
 	ct.record(401, 8000)
 	ct.seen(400)
-	if ct.score != before {
-		t.Fatalf("an overwritten contest changed the score: %d → %d", before, ct.score)
+	if ct.victimFirst != v || ct.candidateFirst != c {
+		t.Fatal("an overwritten contest was decided")
 	}
 	ct.seen(8000) // decides the later one, for the victim
-	if ct.score != before+1 {
-		t.Fatalf("score %d, want %d", ct.score, before+1)
+	if ct.victimFirst != v+1 {
+		t.Fatalf("victims first %d, want %d", ct.victimFirst, v+1)
 	}
 	// Both keys in one slot (equal low bits) still decide.
 	ct.record(9, 9+ct.mask+1)
 	ct.seen(9 + ct.mask + 1)
-	if ct.score != before+2 {
-		t.Fatalf("a contest within one slot: score %d, want %d", ct.score, before+2)
+	if ct.victimFirst != v+2 {
+		t.Fatalf("a contest within one slot: victims first %d, want %d", ct.victimFirst, v+2)
 	}
+	// Hash 0 marks free slots: it neither opens nor decides a contest.
+	ct.record(0, 10)
+	ct.seen(0)
+	ct.seen(10)
+	if ct.victimFirst != v+2 || ct.candidateFirst != c {
+		t.Fatal("hash 0 took part in a contest")
+	}
+}
+
+// TestContestsHoldOnNoise replays uniformly random keys, a workload with no
+// right side in close contests: the margin must stay at Caffeine's rule
+// almost all the time, not wander with chance.
+func TestContestsHoldOnNoise(t *testing.T) {
+	c := MustNew(Options[int, int]{MaximumSize: 1000})
+	defer c.Close()
+	rng := rand.New(rand.NewPCG(1, 2))
+	moved, samples := 0, 0
+	for i := range 2_000_000 {
+		k := rng.IntN(4000)
+		if _, ok := c.Get(k); !ok {
+			c.Set(k, k)
+			c.CleanUp()
+		}
+		if i%1000 == 999 {
+			c.CleanUp()
+			samples++
+			if c.policy.contests.margin() != 0 {
+				moved++
+			}
+		}
+	}
+	ct := &c.policy.contests
+	if moved > samples/20 {
+		t.Errorf("margin off Caffeine's rule in %d of %d samples, want at most 5 %%", moved, samples)
+	}
+	t.Logf("margin moved in %d of %d samples; now %d victims first, %d candidates first", moved, samples, ct.victimFirst, ct.candidateFirst)
 }
 
 // TestContestsStopLoopCascades replays a loop of 1000 keys through a cache
 // of 750. The victim at probation's head is the key the loop reads next,
-// so close contests end with the victim first, the margin rises to 1, and
-// the cascades of admissions after each halving of the sketch stop: with
-// Caffeine's rule alone the replay reads about 69.2 %.
+// so close contests end with the victim first, candidates must win by 2
+// (margin 1), and the cascades of admissions after each halving of the
+// sketch stop. With Caffeine's rule alone the replay read 69.9 % on average
+// (60 runs, at most a little above 71 %); with the learner 73–74 %.
 func TestContestsStopLoopCascades(t *testing.T) {
 	c := MustNew(Options[int, int]{MaximumSize: 750})
 	defer c.Close()
@@ -479,10 +523,10 @@ func TestContestsStopLoopCascades(t *testing.T) {
 	}
 	ratio := float64(hits) / float64(total)
 	if m := c.policy.contests.margin(); m != 1 {
-		t.Errorf("margin %d after the loop, want 1 (score %d)", m, c.policy.contests.score)
+		t.Errorf("margin %d after the loop, want 1 (%d victims first, %d candidates first)", m, c.policy.contests.victimFirst, c.policy.contests.candidateFirst)
 	}
-	if ratio < 0.71 {
-		t.Errorf("hit ratio %.2f %%, want at least 71 %%", 100*ratio)
+	if ratio < 0.725 {
+		t.Errorf("hit ratio %.2f %%, want at least 72.5 %%", 100*ratio)
 	}
-	t.Logf("hit ratio %.2f %%, score %d", 100*ratio, c.policy.contests.score)
+	t.Logf("hit ratio %.2f %%", 100*ratio)
 }
