@@ -28,6 +28,7 @@ type contests struct {
 	// Decided contests, halved whenever their sum reaches contestWindow,
 	// so that old phases of the workload fade.
 	victimFirst, candidateFirst uint32
+	rule                        int // the margin they set, updated as they change
 }
 
 type contest struct {
@@ -57,11 +58,15 @@ func (t *contests) ensure(capacity uint64) {
 }
 
 // margin returns m such that a candidate is admitted when its frequency
-// exceeds the victim's plus m: 1 when victims came back first, -1 when
-// candidates did, 0 (Caffeine's rule) unless one side leads by more than
+// exceeds the victim's plus m. Every admission asks, so it is kept up to
+// date by seen rather than computed here.
+func (t *contests) margin() int { return t.rule }
+
+// computeRule returns 1 when victims came back first, -1 when candidates
+// did, 0 (Caffeine's rule) unless one side leads by more than
 // contestConfidence standard errors of a fair coin over the decided
 // contests. On a workload without a lean, chance alone moves it rarely.
-func (t *contests) margin() int {
+func (t *contests) computeRule() int {
 	n := t.victimFirst + t.candidateFirst
 	if n < contestMinDecided {
 		return 0
@@ -118,4 +123,5 @@ func (t *contests) seen(h uint32) {
 		t.victimFirst /= 2
 		t.candidateFirst /= 2
 	}
+	t.rule = t.computeRule()
 }
