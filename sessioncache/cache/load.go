@@ -227,8 +227,28 @@ func (c *Cache[K, V]) LoadAll(ctx context.Context, keys []K, loader func(context
 		waits []waiting
 		mine  []K
 		calls []*call[K, V]
+		// Hits after the first registered load are recorded once the
+		// loads have started: recording can run a maintenance pass and the
+		// eviction listener on this goroutine, and a listener asking for
+		// one of those keys would wait on a load that had not begun.
+		hits []*node[K, V]
 	)
 	st := c.reads.stripe()
+	hit := func(n *node[K, V]) {
+		if len(mine) == 0 {
+			c.recordHit(st, n)
+		} else {
+			hits = append(hits, n)
+		}
+	}
+	start := func() {
+		if len(mine) > 0 {
+			go c.runBulk(ctx, mine, calls, loader)
+		}
+		for _, n := range hits {
+			c.recordHit(st, n)
+		}
+	}
 	for _, k := range keys {
 		if _, ok := result[k]; ok {
 			continue
@@ -237,16 +257,14 @@ func (c *Cache[K, V]) LoadAll(ctx context.Context, keys []K, loader func(context
 		s := c.shardFor(h)
 		if n := s.find(h, k); n != nil && c.live(n) {
 			result[k] = n.load()
-			c.recordHit(st, n)
+			hit(n)
 			continue
 		}
 		s.mu.Lock()
 		if c.closed.Load() {
 			s.mu.Unlock()
 			st.misses.Add(1)
-			if len(mine) > 0 {
-				go c.runBulk(ctx, mine, calls, loader)
-			}
+			start()
 			return result, ErrClosed
 		}
 		cl := s.calls[k]
@@ -255,7 +273,7 @@ func (c *Cache[K, V]) LoadAll(ctx context.Context, keys []K, loader func(context
 				// A concurrent write stored it since the lookup above.
 				result[k] = n.load()
 				s.mu.Unlock()
-				c.recordHit(st, n)
+				hit(n)
 				continue
 			} else {
 				cl = c.registerLocked(s, k, n)
@@ -267,9 +285,7 @@ func (c *Cache[K, V]) LoadAll(ctx context.Context, keys []K, loader func(context
 		st.misses.Add(1)
 		waits = append(waits, waiting{k, cl})
 	}
-	if len(mine) > 0 {
-		go c.runBulk(ctx, mine, calls, loader)
-	}
+	start()
 	var firstErr error
 	for _, w := range waits {
 		v, err := c.wait(ctx, w.cl)

@@ -373,3 +373,57 @@ func TestGetOrLoadStoreRacesInPlaceSet(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadAllListenerJoinsLoad checks that the maintenance a LoadAll hit
+// can run, and with it the eviction listener, happens after LoadAll has
+// started the loads it registered: a listener that asks for one of those
+// keys joins the load instead of waiting on one that has not begun.
+func TestLoadAllListenerJoinsLoad(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clock := newFakeClock()
+		const missing = 1000
+		var c *Cache[int, int]
+		var joined atomic.Int32
+		c = MustNew(Options[int, int]{
+			MaximumSize:      256,
+			ExpireAfterWrite: time.Hour,
+			Clock:            clock,
+			OnEviction: func(k, v int, cause EvictionCause) {
+				if cause != CauseExpired {
+					return
+				}
+				if v, err := c.GetOrLoad(t.Context(), missing, func(context.Context, int) (int, error) {
+					t.Error("the listener's GetOrLoad started a second load")
+					return 0, nil
+				}); err != nil || v != -missing {
+					t.Errorf("listener's GetOrLoad = %d, %v; want %d", v, err, -missing)
+				}
+				joined.Add(1)
+			},
+		})
+		defer c.Close()
+		keys := []int{missing}
+		for k := range 200 {
+			c.Set(k, k)
+			keys = append(keys, k)
+		}
+		c.SetWithTTL(-1, -1, time.Second)
+		clock.Advance(time.Minute)
+		got, err := c.LoadAll(t.Context(), keys, func(_ context.Context, ks []int) (map[int]int, error) {
+			m := make(map[int]int, len(ks))
+			for _, k := range ks {
+				m[k] = -k
+			}
+			return m, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(keys) || got[missing] != -missing || got[7] != 7 {
+			t.Fatalf("LoadAll returned %d values, %v for the missing key", len(got), got[missing])
+		}
+		if joined.Load() != 1 {
+			t.Fatalf("the listener ran %d times on the expired entry; the test needs it once", joined.Load())
+		}
+	})
+}
