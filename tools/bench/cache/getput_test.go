@@ -3,6 +3,7 @@ package cachebench
 import (
 	"fmt"
 	"math/rand"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -83,9 +84,18 @@ var impls = []impl{
 // ristretto with Metrics. BenchmarkGetPut measures each peer as configured
 // by default, without statistics.
 var statsImpls = []impl{
-	impls[0],
+	implNamed("ours"),
 	{"otter", newOtter(true)},
 	{"ristretto", newRistretto(true)},
+}
+
+// implNamed returns the implementation of impls called name.
+func implNamed(name string) impl {
+	i := slices.IndexFunc(impls, func(im impl) bool { return im.name == name })
+	if i < 0 {
+		panic("cachebench: no implementation named " + name)
+	}
+	return impls[i]
 }
 
 func newOtter(withStats bool) constructor {

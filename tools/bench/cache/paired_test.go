@@ -32,7 +32,7 @@ func TestPairedGetPut(t *testing.T) {
 		}
 		rounds = n
 	}
-	peers := []impl{impls[0], impls[1], impls[2]} // ours, otter, ristretto
+	peers := []impl{implNamed("ours"), implNamed("otter"), implNamed("ristretto")} // ours first: the ratios divide by it
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, cpu := range []int{1, 2} {
 		runtime.GOMAXPROCS(cpu)
