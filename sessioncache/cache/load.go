@@ -235,9 +235,13 @@ func (c *Cache[K, V]) LoadAll(ctx context.Context, keys []K, loader func(context
 	)
 	st := c.reads.stripe()
 	hit := func(n *node[K, V]) {
-		if len(mine) == 0 {
+		switch {
+		case len(mine) == 0:
 			c.recordHit(st, n)
-		} else {
+		case hits == nil:
+			hits = make([]*node[K, V], 1, len(keys))
+			hits[0] = n
+		default:
 			hits = append(hits, n)
 		}
 	}
