@@ -156,8 +156,23 @@ func protect[T any](f func() (T, error)) (v T, err error) {
 }
 
 // finishLoad stores a loaded value unless the key changed since the load
-// began, then releases the waiters.
+// began, releases the waiters, and then runs what the store calls for.
 func (c *Cache[K, V]) finishLoad(s *shard[K, V], h uint32, key K, cl *call[K, V], v V, err error) {
+	c.afterLoad(key, c.completeLoad(s, h, key, cl, v, err))
+}
+
+// loadOutcome is what storing a loaded value did.
+type loadOutcome[V any] struct {
+	old      V // the value replaced, if replaced
+	cause    EvictionCause
+	stored   bool
+	replaced bool
+}
+
+// completeLoad stores a loaded value unless the key changed since the load
+// began and releases the waiters. It runs neither maintenance nor the
+// eviction listener: afterLoad does.
+func (c *Cache[K, V]) completeLoad(s *shard[K, V], h uint32, key K, cl *call[K, V], v V, err error) loadOutcome[V] {
 	var (
 		old      V
 		cause    EvictionCause
@@ -196,10 +211,16 @@ func (c *Cache[K, V]) finishLoad(s *shard[K, V], h uint32, key K, cl *call[K, V]
 	}
 	cl.val, cl.err = v, err
 	close(cl.done)
-	if stored {
+	return loadOutcome[V]{old: old, cause: cause, stored: stored, replaced: replaced}
+}
+
+// afterLoad runs the maintenance and the eviction listener that storing a
+// loaded value calls for.
+func (c *Cache[K, V]) afterLoad(key K, o loadOutcome[V]) {
+	if o.stored {
 		c.afterWrite()
-		if replaced {
-			c.notify(key, old, cause)
+		if o.replaced {
+			c.notify(key, o.old, o.cause)
 		}
 	}
 }
@@ -309,6 +330,7 @@ func (c *Cache[K, V]) runBulk(ctx context.Context, keys []K, calls []*call[K, V]
 	lctx, done := c.loadContext(ctx)
 	defer done()
 	m, err := protect(func() (map[K]V, error) { return loader(lctx, keys) })
+	outcomes := make([]loadOutcome[V], len(keys))
 	for i, k := range keys {
 		v, ok := m[k]
 		kerr := err
@@ -316,7 +338,13 @@ func (c *Cache[K, V]) runBulk(ctx context.Context, keys []K, calls []*call[K, V]
 			kerr = ErrNotFound
 		}
 		h := c.hash(k)
-		c.finishLoad(c.shardFor(h), h, k, calls[i], v, kerr)
+		outcomes[i] = c.completeLoad(c.shardFor(h), h, k, calls[i], v, kerr)
+	}
+	// Maintenance, and with it the eviction listener, runs once every key's
+	// waiters are released: a listener run after one key's store could ask
+	// for a later key, which only this goroutine would complete.
+	for i, k := range keys {
+		c.afterLoad(k, outcomes[i])
 		c.loaders.Done()
 	}
 }

@@ -427,3 +427,50 @@ func TestLoadAllListenerJoinsLoad(t *testing.T) {
 		}
 	})
 }
+
+// TestLoadAllListenerDuringBulkStore checks that storing a bulk load's
+// values runs the eviction listener only after every key's waiters are
+// released: a listener that the first store's eviction runs, asking for the
+// second key, gets the loaded value instead of waiting on a load that only
+// the storing goroutine would complete.
+func TestLoadAllListenerDuringBulkStore(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const a, b = 100, 101
+		var c *Cache[int, int]
+		var asked atomic.Int32
+		c = MustNew(Options[int, int]{
+			MaximumSize: 10,
+			OnEviction: func(k, v int, cause EvictionCause) {
+				if cause != CauseSize || asked.Add(1) != 1 {
+					return
+				}
+				v, err := c.GetOrLoad(t.Context(), b, func(context.Context, int) (int, error) {
+					t.Error("the listener's GetOrLoad started a second load")
+					return 0, nil
+				})
+				if err != nil || v != -b {
+					t.Errorf("listener's GetOrLoad = %d, %v; want %d", v, err, -b)
+				}
+			},
+		})
+		defer c.Close()
+		for k := range 10 {
+			c.Set(k, k)
+		}
+		c.CleanUp()
+		got, err := c.LoadAll(t.Context(), []int{a, b}, func(_ context.Context, ks []int) (map[int]int, error) {
+			m := make(map[int]int, len(ks))
+			for _, k := range ks {
+				m[k] = -k
+			}
+			return m, nil
+		})
+		if err != nil || got[a] != -a || got[b] != -b {
+			t.Fatalf("LoadAll = %v, %v", got, err)
+		}
+		c.CleanUp()
+		if asked.Load() == 0 {
+			t.Fatal("no entry was evicted; the test needs the listener to run")
+		}
+	})
+}
