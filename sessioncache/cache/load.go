@@ -237,7 +237,8 @@ func (c *Cache[K, V]) evictedUnwritten(cl *call[K, V]) bool {
 // with one call of loader (keys already loading are waited for instead).
 // The loader returns the values it found; keys it leaves out are absent from
 // the result. The result holds every value obtained; the error is ctx's if
-// it ended, else the loader's first error.
+// it ended, else the loader's first error. A key listed more than once is
+// looked up, and counted in the statistics, once.
 func (c *Cache[K, V]) LoadAll(ctx context.Context, keys []K, loader func(context.Context, []K) (map[K]V, error)) (map[K]V, error) {
 	type waiting struct {
 		key K
@@ -274,9 +275,13 @@ func (c *Cache[K, V]) LoadAll(ctx context.Context, keys []K, loader func(context
 			c.recordHit(st, n)
 		}
 	}
+	var waited map[K]struct{} // the keys in waits, made with the first
 	for _, k := range keys {
 		if _, ok := result[k]; ok {
-			continue
+			continue // a repeated key counts once, as a hit
+		}
+		if _, ok := waited[k]; ok {
+			continue // ... or as a miss
 		}
 		h := c.hash(k)
 		s := c.shardFor(h)
@@ -309,6 +314,10 @@ func (c *Cache[K, V]) LoadAll(ctx context.Context, keys []K, loader func(context
 		s.mu.Unlock()
 		st.misses.Add(1)
 		waits = append(waits, waiting{k, cl})
+		if waited == nil {
+			waited = make(map[K]struct{})
+		}
+		waited[k] = struct{}{}
 	}
 	start()
 	var firstErr error

@@ -239,6 +239,10 @@ func TestLoadAll(t *testing.T) {
 	if len(asked) != 3 {
 		t.Fatalf("loader asked for %v", asked)
 	}
+	// 1 hit; 2, 3 and 4 missed, each once although 2 was asked for twice.
+	if st := c.Stats(); st.Hits != 1 || st.Misses != 3 {
+		t.Fatalf("Stats: %d hits, %d misses; want 1 and 3", st.Hits, st.Misses)
+	}
 	if v, ok := c.Get(3); !ok || v != "3" {
 		t.Fatal("bulk-loaded value not cached")
 	}
