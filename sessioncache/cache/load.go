@@ -35,6 +35,9 @@ type call[K comparable, V any] struct {
 // returned to the waiters but not stored, so an invalidation is never
 // undone by an older load. With RefreshAfterWrite, an entry older than that
 // is returned at once and reloaded in the background.
+//
+// A loader must not load its own key through the cache (directly or through
+// another loader): it would wait for itself until Close.
 func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, loader func(context.Context, K) (V, error)) (V, error) {
 	h := c.hash(key)
 	s := c.shardFor(h)
