@@ -37,7 +37,8 @@ type call[K comparable, V any] struct {
 // is returned at once and reloaded in the background.
 //
 // A loader must not load its own key through the cache (directly or through
-// another loader): it would wait for itself until Close.
+// another loader): it would wait for itself until Close. Nor may it call
+// Close, which waits for the loader.
 func (c *Cache[K, V]) GetOrLoad(ctx context.Context, key K, loader func(context.Context, K) (V, error)) (V, error) {
 	h := c.hash(key)
 	s := c.shardFor(h)

@@ -40,11 +40,16 @@ type Options[K comparable, V any] struct {
 
 	// OnEviction, if set, is called after an entry leaves the cache, with
 	// the reason. It runs on the goroutine that removed the entry, outside
-	// the cache's locks, and must not block for long.
+	// the cache's locks, and must not block for long. It may call the
+	// cache, with two exceptions: it must not call Close, which can be
+	// waiting for the loader goroutine the listener runs on, and an entry
+	// it writes back after a size eviction evicts another in turn, so a
+	// listener that always writes back never returns.
 	OnEviction func(key K, value V, cause EvictionCause)
 
 	// Clock supplies the time for expiration and refresh. Nil means the
-	// system clock. Tests inject a fake clock.
+	// system clock. Tests inject a fake clock. Now is called under the
+	// cache's locks and must not call the cache.
 	Clock Clock
 
 	// InitialCapacity presizes the hash table. Zero picks a default.
