@@ -46,7 +46,10 @@ func (o Options) New(name, value string) *http.Cookie {
 	if c.SameSite == 0 {
 		c.SameSite = http.SameSiteLaxMode
 	}
-	if o.MaxAge > 0 {
+	switch {
+	case o.MaxAge >= MaxLifetime:
+		c.MaxAge = maxAgeSeconds // also keeps the rounding below from overflowing
+	case o.MaxAge > 0:
 		c.MaxAge = int((o.MaxAge + time.Second - 1) / time.Second)
 	}
 	return c

@@ -31,7 +31,8 @@ const maxAgeSeconds = int(MaxLifetime / time.Second)
 //   - Name is a token and Value is made of cookie-octets (no space, comma,
 //     DQUOTE, ';', '\' or control bytes; encode such data, for example with
 //     base64.RawURLEncoding). Value is written in double quotes when
-//     c.Quoted is set. Name and value together are at most 4096 bytes.
+//     c.Quoted is set. Name and value together, quotes included, are at
+//     most 4096 bytes.
 //   - Path, when set, starts with '/', has no control bytes or ';' and
 //     does not end with a space (user agents would trim it); Domain, when
 //     set, is a host name or an IPv4 address. Each is at most 1024 bytes.
@@ -172,7 +173,11 @@ func validate(c *http.Cookie) error {
 	if i := firstInvalid(c.Value, &octetTable); i >= 0 {
 		return fmt.Errorf("%w: cookie %q: byte %q at offset %d is not a cookie-octet; encode the value, e.g. with base64.RawURLEncoding", ErrInvalidValue, c.Name, c.Value[i], i)
 	}
-	if n := len(c.Name) + len(c.Value); n > MaxNameValueBytes {
+	n := len(c.Name) + len(c.Value)
+	if c.Quoted {
+		n += 2 // user agents keep the quotes as part of the value
+	}
+	if n > MaxNameValueBytes {
 		return fmt.Errorf("%w: cookie %q: name and value are %d bytes, %d over the limit of %d", ErrTooLarge, c.Name, n, n-MaxNameValueBytes, MaxNameValueBytes)
 	}
 	if err := validatePath(c); err != nil {
@@ -184,7 +189,7 @@ func validate(c *http.Cookie) error {
 	if err := validatePrefix(c); err != nil {
 		return err
 	}
-	if !c.Expires.IsZero() && c.Expires.Year() < 1601 {
+	if !c.Expires.IsZero() && c.Expires.UTC().Year() < 1601 { // the header is written in UTC
 		return fmt.Errorf("%w: cookie %q: Expires %v is before year 1601", ErrInvalidAttribute, c.Name, c.Expires)
 	}
 	switch c.SameSite {

@@ -2,6 +2,7 @@ package cookies
 
 import (
 	"errors"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -71,6 +72,8 @@ func TestFormatRules(t *testing.T) {
 		{"semicolon in value", &http.Cookie{Name: "a", Value: "x;Domain=evil.com"}, []error{ErrInvalidValue}, ""},
 		{"control in value", &http.Cookie{Name: "a", Value: "x\r\nSet-Cookie: b=1"}, []error{ErrInvalidValue}, ""},
 		{"name plus value over 4096", &http.Cookie{Name: "ab", Value: strings.Repeat("v", 4095)}, []error{ErrTooLarge}, "1 over"},
+		// User agents keep the quotes of a quoted value as part of it.
+		{"quoted value over 4096", &http.Cookie{Name: "a", Value: strings.Repeat("v", 4094), Quoted: true}, []error{ErrTooLarge}, "1 over"},
 		{"path too long", &http.Cookie{Name: "a", Path: "/" + long}, []error{ErrInvalidAttribute, ErrTooLarge}, "1 over"},
 		{"relative path", &http.Cookie{Name: "a", Path: "app"}, []error{ErrInvalidAttribute}, "start"},
 		// CVE-2024-47764: attribute injection through Path and Domain.
@@ -88,6 +91,8 @@ func TestFormatRules(t *testing.T) {
 		{"numeric labels", &http.Cookie{Name: "a", Domain: "1.2.3"}, []error{ErrInvalidAttribute}, "IPv4"},
 		{"domain over 253", &http.Cookie{Name: "a", Domain: strings.Repeat("abcdefghi.", 26)}, []error{ErrInvalidAttribute}, ""},
 		{"expires before 1601", &http.Cookie{Name: "a", Expires: time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)}, []error{ErrInvalidAttribute}, "1601"},
+		// 1601-01-01 00:30 at UTC+1 is written as 31 Dec 1600 23:30:00 GMT.
+		{"expires before 1601 in UTC", &http.Cookie{Name: "a", Expires: time.Date(1601, 1, 1, 0, 30, 0, 0, time.FixedZone("CET", 3600))}, []error{ErrInvalidAttribute}, "1601"},
 		{"samesite none without secure", &http.Cookie{Name: "a", SameSite: http.SameSiteNoneMode}, []error{ErrInvalidAttribute}, "SameSite=None requires Secure"},
 		{"unknown samesite", &http.Cookie{Name: "a", SameSite: 9}, []error{ErrInvalidAttribute}, ""},
 		{"partitioned without secure", &http.Cookie{Name: "a", Partitioned: true}, []error{ErrInvalidAttribute}, "Partitioned requires Secure"},
@@ -287,6 +292,7 @@ func TestOptions(t *testing.T) {
 		{"insecure for http development", Options{Insecure: true}, "sid=v; Path=/; HttpOnly; SameSite=Lax"},
 		{"script readable", Options{Script: true}, "sid=v; Path=/; Secure; SameSite=Lax"},
 		{"max age rounds up", Options{MaxAge: 1500 * time.Millisecond}, "sid=v; Path=/; Max-Age=2; HttpOnly; Secure; SameSite=Lax"},
+		{"max age beyond the cap", Options{MaxAge: math.MaxInt64}, "sid=v; Path=/; Max-Age=34560000; HttpOnly; Secure; SameSite=Lax"},
 		{"everything", Options{Path: "/app", Domain: "example.com", MaxAge: time.Hour, SameSite: http.SameSiteStrictMode, Partitioned: true},
 			"sid=v; Path=/app; Domain=example.com; Max-Age=3600; HttpOnly; Secure; SameSite=Strict; Partitioned"},
 	}
