@@ -18,7 +18,10 @@ type Sealer struct {
 	// Keys seals with its first key and opens with any of them.
 	Keys *KeyRing
 	// MaxAge is how long a sealed value stays valid, counted in whole
-	// seconds (rounded up). Zero or negative means DefaultMaxAge.
+	// seconds (rounded up). Zero or negative means DefaultMaxAge. Each
+	// value carries its own expiry, so lowering MaxAge does not shorten
+	// values already issued; a KeyRing built without their secret revokes
+	// them.
 	MaxAge time.Duration
 	// Codec encodes the typed values of Encode and Decode. Nil means
 	// JSONCodec.

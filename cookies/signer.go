@@ -17,7 +17,10 @@ type Signer struct {
 	// Keys signs with its first key and verifies with any of them.
 	Keys *KeyRing
 	// MaxAge is how long a signed value stays valid, counted in whole
-	// seconds (rounded up). Zero or negative means DefaultMaxAge.
+	// seconds (rounded up). Zero or negative means DefaultMaxAge. Each
+	// value carries its own expiry, so lowering MaxAge does not shorten
+	// values already issued; a KeyRing built without their secret revokes
+	// them.
 	MaxAge time.Duration
 	// Codec encodes the typed values of Encode and Decode. Nil means
 	// JSONCodec.
