@@ -570,3 +570,68 @@ func TestRemoveOfKeyPutMeanwhile(t *testing.T) {
 		t.Errorf("Remove on a client without a session: cookie %v, %d store writes; want none", anon.cookie, st.writes()-before)
 	}
 }
+
+// TestEndedSessionIsNeverRevived runs a request that has loaded its session
+// while another request of the same session logs out, and then renews it
+// (a login) or writes to it. Neither may bring the session back, under the
+// old token or a new one, with a DeltaStore or with a plain Store.
+func TestEndedSessionIsNeverRevived(t *testing.T) {
+	for _, store := range []string{"delta", "plain"} {
+		for _, action := range []string{"renew", "put"} {
+			t.Run(store+"/"+action, func(t *testing.T) {
+				mem := sessioncache.NewMemoryStore(sessioncache.MemoryOptions{})
+				defer mem.Close()
+				m := &sessioncache.Manager{Store: mem, Logger: discardLogger()}
+				if store == "plain" {
+					m.Store = plainStore{mem}
+				}
+				loaded, proceed := make(chan struct{}), make(chan struct{})
+				mux := http.NewServeMux()
+				mux.Handle("/", app(m))
+				mux.Handle("/slow", m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					_ = m.GetString(r.Context(), "uid") // loads the session
+					close(loaded)
+					<-proceed
+					if action == "renew" {
+						m.Renew(r.Context())
+						m.SetUser(r.Context(), "alice")
+					} else {
+						m.Put(r.Context(), "flash", "saved")
+					}
+				})))
+				c := &client{t: t, h: mux}
+				c.get("/put?k=uid&v=alice")
+				token := c.cookie
+				slow := &client{t: t, h: mux, cookie: token}
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					slow.do("GET", "/slow")
+				}()
+				<-loaded
+				c.get("/destroy")
+				close(proceed)
+				<-done
+				if slow.cookie != nil && slow.cookie.Value != token.Value {
+					if got := slow.get("/get?k=uid"); got != "" {
+						t.Errorf("the new token reads uid=%q", got)
+					}
+				}
+				old := &client{t: t, h: mux, cookie: token}
+				if got := old.get("/get?k=uid"); got != "" {
+					t.Errorf("the logged-out token reads uid=%q", got)
+				}
+				n := 0
+				for _, err := range mem.All(t.Context()) {
+					if err != nil {
+						t.Fatal(err)
+					}
+					n++
+				}
+				if n != 0 {
+					t.Errorf("%d sessions stored, want 0", n)
+				}
+			})
+		}
+	}
+}

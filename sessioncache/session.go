@@ -317,6 +317,23 @@ func (s *session) save() (cookieChange, error) {
 			return cookieKeep, fmt.Errorf("sessioncache: save session: %w", err)
 		}
 		if s.exists {
+			// Checked after the commit, so that a DestroyUser that misses
+			// the successor in its index still ends the predecessor first.
+			ended, err := m.ended(ctx, s.id)
+			if err == nil && ended {
+				// Destroyed by another request meanwhile (a logout, or
+				// DestroyUser): never revive it under the new token.
+				err = m.store.Delete(ctx, id)
+				if err == nil {
+					s.m.logger().DebugContext(s, "sessioncache: renewal dropped, the session ended meanwhile")
+					s.exists, s.token, s.id, s.rec = false, "", "", Record{}
+					s.resetChanges()
+					return cookieKeep, nil
+				}
+			}
+			if err != nil {
+				return cookieKeep, fmt.Errorf("sessioncache: renew session: %w", err)
+			}
 			if err := m.store.Delete(ctx, s.id); err != nil {
 				return cookieKeep, fmt.Errorf("sessioncache: delete renewed session: %w", err)
 			}
@@ -339,7 +356,7 @@ func (s *session) save() (cookieChange, error) {
 			rec := s.merged()
 			rec.Deadline = deadline
 			rec.Stamp = stamp
-			err = m.store.Commit(ctx, s.id, rec)
+			err = m.commitExisting(ctx, s.id, rec)
 		}
 		if errors.Is(err, ErrNotFound) {
 			// Destroyed or renewed by another request meanwhile: never
@@ -373,6 +390,38 @@ func (s *session) save() (cookieChange, error) {
 	return change, nil
 }
 
+// ended reports whether the session stored under id is gone. A DeltaStore
+// answers with the store's own copy: an Apply that changes nothing fails
+// with ErrNotFound for a missing session, where a Find could read a node's
+// cached copy.
+func (m *Manager) ended(ctx context.Context, id string) (bool, error) {
+	if m.delta != nil {
+		err := m.delta.Apply(ctx, id, Delta{})
+		if errors.Is(err, ErrNotFound) {
+			return true, nil
+		}
+		return false, err
+	}
+	_, found, err := m.store.Find(ctx, id)
+	return !found && err == nil, err
+}
+
+// commitExisting replaces the record of a session that a plain Store
+// holds, unless it has ended: then it returns ErrNotFound, as a
+// DeltaStore's Apply does. A plain Store offers no conditional write, so
+// a Destroy that lands between the check and the commit is still undone;
+// use a DeltaStore where that matters.
+func (m *Manager) commitExisting(ctx context.Context, id string, rec Record) error {
+	ended, err := m.ended(ctx, id)
+	switch {
+	case err != nil:
+		return err
+	case ended:
+		return ErrNotFound
+	}
+	return m.store.Commit(ctx, id, rec)
+}
+
 // touch moves the idle deadline of an unchanged session, at most once per
 // IdleTimeout/touchDivisor. The caller holds s.mu.
 func (s *session) touch(now time.Time) error {
@@ -390,7 +439,7 @@ func (s *session) touch(now time.Time) error {
 	} else {
 		rec := s.rec
 		rec.Deadline = deadline
-		err = m.store.Commit(s.r.Context(), s.id, rec)
+		err = m.commitExisting(s.r.Context(), s.id, rec)
 	}
 	switch {
 	case errors.Is(err, ErrNotFound):
