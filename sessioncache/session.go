@@ -325,10 +325,7 @@ func (s *session) save() (cookieChange, error) {
 				// DestroyUser): never revive it under the new token.
 				err = m.store.Delete(ctx, id)
 				if err == nil {
-					s.m.logger().DebugContext(s, "sessioncache: renewal dropped, the session ended meanwhile")
-					s.exists, s.token, s.id, s.rec = false, "", "", Record{}
-					s.resetChanges()
-					return cookieKeep, nil
+					return s.dropEnded("renewal"), nil
 				}
 			}
 			if err != nil {
@@ -363,10 +360,7 @@ func (s *session) save() (cookieChange, error) {
 			// revive it. The cookie is left alone, since a concurrent
 			// Renew may just have sent its successor; the next request
 			// with the old token simply starts afresh.
-			s.m.logger().DebugContext(s, "sessioncache: changes dropped, the session ended meanwhile")
-			s.exists, s.token, s.id, s.rec = false, "", "", Record{}
-			s.resetChanges()
-			return cookieKeep, nil
+			return s.dropEnded("changes"), nil
 		}
 		if err != nil {
 			return cookieKeep, fmt.Errorf("sessioncache: save session: %w", err)
@@ -388,6 +382,16 @@ func (s *session) save() (cookieChange, error) {
 	}
 	s.cookieDue = false
 	return change, nil
+}
+
+// dropEnded forgets the request's session and its unsaved changes (what
+// names them in the log) because another request ended the session, and
+// leaves the cookie alone. The caller holds s.mu.
+func (s *session) dropEnded(what string) cookieChange {
+	s.m.logger().DebugContext(s, "sessioncache: "+what+" dropped, the session ended meanwhile")
+	s.exists, s.token, s.id, s.rec = false, "", "", Record{}
+	s.resetChanges()
+	return cookieKeep
 }
 
 // ended reports whether the session stored under id is gone. A DeltaStore
