@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"iter"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -633,5 +635,73 @@ func TestEndedSessionIsNeverRevived(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestClearWithoutSession checks that Clear by a visitor who has no
+// session stores nothing and sends no cookie.
+func TestClearWithoutSession(t *testing.T) {
+	st := newCountingStore(t)
+	m := &sessioncache.Manager{Store: st}
+	c := &client{t: t, h: app(m)}
+	if res := c.do("GET", "/clear"); len(res.Cookies()) != 0 {
+		t.Errorf("Clear without a session sent %v", res.Cookies())
+	}
+	if n := st.writes(); n != 0 {
+		t.Errorf("Clear without a session wrote %d times", n)
+	}
+}
+
+// TestPopNull checks that the untyped Pop removes a value stored as null,
+// which reads as nil.
+func TestPopNull(t *testing.T) {
+	m := &sessioncache.Manager{}
+	defer m.Close()
+	var exists []bool
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		switch r.URL.Path {
+		case "/set":
+			m.Put(ctx, "flash", nil)
+			m.Put(ctx, "keep", 1)
+		case "/pop":
+			if v := m.Pop(ctx, "flash"); v != nil {
+				t.Errorf("Pop = %v, want nil", v)
+			}
+		}
+		exists = append(exists, m.Exists(ctx, "flash"))
+	}))
+	c := &client{t: t, h: h}
+	c.do("GET", "/set")
+	c.do("GET", "/pop")
+	c.do("GET", "/check")
+	if want := []bool{true, false, false}; !slices.Equal(exists, want) {
+		t.Errorf("Exists(flash) after set, pop, next request = %v, want %v", exists, want)
+	}
+}
+
+// TestDestroyAfterBodyLogsNoError checks that a Destroy after the response
+// began deletes the session without the error meant for a session started
+// too late.
+func TestDestroyAfterBodyLogsNoError(t *testing.T) {
+	mem := sessioncache.NewMemoryStore(sessioncache.MemoryOptions{})
+	defer mem.Close()
+	var logs strings.Builder
+	m := &sessioncache.Manager{Store: mem, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	mux := http.NewServeMux()
+	mux.Handle("/", app(m))
+	mux.Handle("/late-destroy", m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("bye"))
+		m.Destroy(r.Context())
+	})))
+	c := &client{t: t, h: mux}
+	c.get("/put?k=a&v=1")
+	token := c.cookie
+	c.get("/late-destroy")
+	if _, found, _ := mem.Find(t.Context(), hashToken(token.Value)); found {
+		t.Error("the session survived a Destroy after the body")
+	}
+	if strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("logged an error: %s", logs.String())
 	}
 }

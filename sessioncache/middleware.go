@@ -166,9 +166,11 @@ func (w *responseWriter) finish() {
 	}
 	switch {
 	case !s.exists:
-		s.m.logger().ErrorContext(s.r.Context(), "sessioncache: session started after the response header was written; its cookie cannot be sent, the change is dropped",
-			"method", s.r.Method, "path", s.r.URL.Path)
-		// Deleting dead sessions is still safe and wanted.
+		if s.dirty() {
+			s.m.logger().ErrorContext(s.r.Context(), "sessioncache: session started after the response header was written; its cookie cannot be sent, the change is dropped",
+				"method", s.r.Method, "path", s.r.URL.Path)
+		}
+		// Deleting dead sessions (a Destroy) is still safe and wanted.
 		s.resetChanges()
 	case s.renew:
 		s.m.logger().ErrorContext(s.r.Context(), "sessioncache: Renew called after the response header was written; the token cannot change, the session is NOT renewed",

@@ -214,7 +214,7 @@ func (s *session) clearValues() {
 			keep[k] = v
 		}
 	}
-	s.cleared = true
+	s.cleared = s.exists // clearing a session not yet stored must not store it
 	s.set, s.removed, s.decoded = nil, nil, nil
 	for k, v := range keep {
 		s.put(k, v, nil)

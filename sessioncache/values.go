@@ -148,7 +148,7 @@ func reserved(ctx context.Context, m *Manager, key string) bool {
 // shown once.
 func (m *Manager) Pop(ctx context.Context, key string) any {
 	v := m.Get(ctx, key)
-	if v != nil {
+	if v != nil || m.Exists(ctx, key) { // a stored null reads as nil
 		m.Remove(ctx, key)
 	}
 	return v
