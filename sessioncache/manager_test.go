@@ -355,6 +355,13 @@ func TestRenew(t *testing.T) {
 	if _, found, _ := st.MemoryStore.Find(context.Background(), hashToken(old.Value)); found {
 		t.Error("the old token's session still exists")
 	}
+	// The renewed session's Lifetime starts at the renewal.
+	before := time.Now()
+	c.get("/renew")
+	rec, found, _ := st.MemoryStore.Find(context.Background(), hashToken(c.cookie.Value))
+	if !found || rec.Created.Before(before) {
+		t.Errorf("renewed session: found %v, Created %v, want at or after %v", found, rec.Created, before)
+	}
 	// The old token starts a fresh session.
 	attacker := &client{t: t, h: app(m), cookie: old}
 	if got := attacker.get("/get?k=a"); got != "" {

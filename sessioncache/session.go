@@ -328,9 +328,7 @@ func (s *session) save() (cookieChange, error) {
 	case !s.exists || s.renew:
 		// A new session, or a renewed one: a new token and the whole record.
 		rec := s.merged()
-		if !s.exists {
-			rec.Created = now
-		}
+		rec.Created = now // a renewal (a login) starts the Lifetime anew
 		rec.Deadline = m.deadline(rec.Created, now)
 		rec.Stamp = m.newStamp()
 		token := newToken()
