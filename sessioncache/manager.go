@@ -55,8 +55,8 @@ type Manager struct {
 	// Zero means no idle timeout.
 	IdleTimeout time.Duration
 
-	// Lifetime ends every session this long after it started, active or
-	// not. Zero means DefaultLifetime.
+	// Lifetime ends every session this long after it started or was last
+	// renewed (Renew), active or not. Zero means DefaultLifetime.
 	Lifetime time.Duration
 
 	// Cookie configures the session cookie.
