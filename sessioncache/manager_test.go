@@ -747,3 +747,30 @@ func TestStaleCookieDoesNotHideSession(t *testing.T) {
 		}
 	}
 }
+
+// TestDestroyThenPanic checks that a session ended by a handler that then
+// panics is deleted all the same, and that the panic goes on.
+func TestDestroyThenPanic(t *testing.T) {
+	st := newCountingStore(t)
+	m := &sessioncache.Manager{Store: st}
+	mux := http.NewServeMux()
+	mux.Handle("/", app(m))
+	mux.Handle("/logout-and-fail", m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.Destroy(r.Context())
+		panic(http.ErrAbortHandler)
+	})))
+	c := &client{t: t, h: mux}
+	c.get("/put?k=a&v=1")
+	token := c.cookie.Value
+	func() {
+		defer func() {
+			if v := recover(); v != http.ErrAbortHandler {
+				t.Errorf("recovered %v, want the handler's panic", v)
+			}
+		}()
+		c.do("GET", "/logout-and-fail")
+	}()
+	if _, found, _ := st.MemoryStore.Find(t.Context(), hashToken(token)); found {
+		t.Error("the session ended before the panic is still stored")
+	}
+}

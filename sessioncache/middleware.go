@@ -2,6 +2,7 @@ package sessioncache
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -33,9 +34,33 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 		r = r.WithContext(s)
 		s.r = r
 		s.w = responseWriter{ResponseWriter: w, s: s}
+		returned := false
+		defer func() {
+			if !returned {
+				s.w.abandon() // the handler panicked; the panic goes on
+			}
+		}()
 		next.ServeHTTP(&s.w, r)
+		returned = true
 		s.w.finish()
 	})
+}
+
+// abandon runs when the handler panicked. Its changes are dropped, but the
+// sessions it ended (Destroy, Renew) are still deleted: a logout must not
+// survive a later failure of its handler.
+func (w *responseWriter) abandon() {
+	s := w.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ctx := context.WithoutCancel(s.r.Context())
+	for _, id := range s.dead {
+		if err := s.m.store.Delete(ctx, id); err != nil {
+			s.m.logger().ErrorContext(ctx, "sessioncache: deleting an ended session after the handler panicked failed",
+				"method", s.r.Method, "path", s.r.URL.Path, "err", err)
+		}
+	}
+	s.dead = nil
 }
 
 // responseWriter saves the session before the header goes out.
