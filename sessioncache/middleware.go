@@ -47,7 +47,7 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 }
 
 // abandon runs when the handler panicked. Its changes are dropped, but the
-// sessions it ended (Destroy, Renew) are still deleted: a logout must not
+// sessions it destroyed are still deleted: a logout must not
 // survive a later failure of its handler.
 func (w *responseWriter) abandon() {
 	s := w.s
