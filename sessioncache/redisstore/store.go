@@ -23,7 +23,9 @@ const (
 type Options struct {
 	// Prefix starts every key the store writes. Stores with different
 	// prefixes share one Redis without seeing each other's sessions.
-	// The default is DefaultPrefix, "session:".
+	// The default is DefaultPrefix, "session:". On Redis Cluster it must
+	// not contain braces: a hash tag in it (as in "{app}:") would put
+	// every session in one slot.
 	Prefix string
 
 	// CacheTTL is how long Find may keep a session in the node-local cache
