@@ -18,7 +18,7 @@ func FuzzCookieToken(f *testing.F) {
 	f.Add("session=" + tok + ".")
 	f.Fuzz(func(t *testing.T, header string) {
 		r := &http.Request{Header: http.Header{"Cookie": {header}}}
-		v, stamp, ok := cookieToken(r, "session", 0)
+		v, stamp, ok := cookieToken(r, "session")
 		if !ok {
 			if v != "" || stamp != 0 {
 				t.Fatalf("not found but returned %q, %d", v, stamp)

@@ -713,41 +713,6 @@ func TestDestroyAfterBodyLogsNoError(t *testing.T) {
 	}
 }
 
-// TestStaleCookieDoesNotHideSession sends a stale session cookie (as one
-// left with another Path or Domain would be) before the live one: the live
-// one's session is the request's. At most three are looked up.
-func TestStaleCookieDoesNotHideSession(t *testing.T) {
-	st := newCountingStore(t)
-	m := &sessioncache.Manager{Store: st}
-	h := app(m)
-	c := &client{t: t, h: h}
-	c.get("/put?k=a&v=1")
-	live := c.cookie.Value
-	stale := strings.Repeat("A", len(live))
-	for _, tt := range []struct {
-		cookies []string
-		want    string
-	}{
-		{[]string{stale, live}, "1"},
-		{[]string{stale, stale, live}, "1"},
-		{[]string{stale, stale, stale, live}, ""},
-	} {
-		r := httptest.NewRequest("GET", "/get?k=a", nil)
-		for _, v := range tt.cookies {
-			r.Header.Add("Cookie", "session="+v)
-		}
-		w := httptest.NewRecorder()
-		finds := st.finds.Load()
-		h.ServeHTTP(w, r)
-		if got := w.Body.String(); got != tt.want {
-			t.Errorf("%d cookies, the live one last: a = %q, want %q", len(tt.cookies), got, tt.want)
-		}
-		if n := st.finds.Load() - finds; n > 3 {
-			t.Errorf("%d store lookups for one request", n)
-		}
-	}
-}
-
 // TestDestroyThenPanic checks that a session ended by a handler that then
 // panics is deleted all the same, and that the panic goes on.
 func TestDestroyThenPanic(t *testing.T) {

@@ -65,11 +65,11 @@ func (s *session) Value(key any) any {
 	return s.Context.Value(key)
 }
 
-// cookieToken returns the session token of the request's cookies that has
-// the shape of a token and comes after skip others that do, and the write
-// stamp that follows it (0 when none). It reads the header in place:
-// parsing every cookie with http.Request.Cookie would allocate for each.
-func cookieToken(r *http.Request, name string, skip int) (token string, stamp uint64, ok bool) {
+// cookieToken returns the first session token of the request's cookies
+// that has the shape of a token, and the write stamp that follows it (0
+// when none). It reads the header in place: parsing every cookie with
+// http.Request.Cookie would allocate for each.
+func cookieToken(r *http.Request, name string) (token string, stamp uint64, ok bool) {
 	for _, line := range r.Header["Cookie"] {
 		for part := range strings.SplitSeq(line, ";") {
 			n, v, ok := strings.Cut(strings.Trim(part, " \t"), "=")
@@ -80,10 +80,7 @@ func cookieToken(r *http.Request, name string, skip int) (token string, stamp ui
 				v = v[1 : len(v)-1]
 			}
 			if token, stamp, ok := parseCookieValue(v); ok {
-				if skip == 0 {
-					return token, stamp, true
-				}
-				skip--
+				return token, stamp, true
 			}
 		}
 	}
@@ -96,28 +93,10 @@ func (s *session) load() {
 		return
 	}
 	s.loaded = true
-	// A browser can hold several cookies of this name, set with another
-	// Path or Domain (before a configuration change, say), and sends the
-	// most specific first. The first that names a live session is the
-	// request's, so that a stale one cannot hide it; no more than
-	// maxSessionCookies are looked up.
-	for skip := range maxSessionCookies {
-		token, stamp, ok := cookieToken(s.r, s.m.cookieName(), skip)
-		if !ok {
-			return // no (other) token: a fresh session
-		}
-		if s.find(token, stamp) || s.err != nil {
-			return
-		}
+	token, stamp, ok := cookieToken(s.r, s.m.cookieName())
+	if !ok {
+		return // no or malformed token: a fresh session
 	}
-}
-
-// maxSessionCookies bounds the store lookups one request can cause.
-const maxSessionCookies = 3
-
-// find adopts the session of token if the store holds it and it is live,
-// and reports whether it did. The caller holds s.mu.
-func (s *session) find(token string, stamp uint64) bool {
 	id := storeID(token)
 	var rec Record
 	var found bool
@@ -130,16 +109,16 @@ func (s *session) find(token string, stamp uint64) bool {
 	switch {
 	case err != nil:
 		s.fail(fmt.Errorf("sessioncache: load session: %w", err))
-		return false
+		return
 	case !found:
-		return false // unknown or expired: never the client's token
+		return // unknown or expired: a fresh session, never the client's token
 	}
 	now := time.Now()
 	if !rec.Created.IsZero() && !now.Before(rec.Created.Add(s.m.lifetime())) {
-		return false // past its absolute lifetime, whatever the store says
+		return // past its absolute lifetime, whatever the store says
 	}
 	if !rec.Deadline.IsZero() && !now.Before(rec.Deadline) {
-		return false
+		return
 	}
 	s.exists, s.token, s.id, s.rec = true, token, id, rec
 	// A client whose stamp is not the stored one missed the cookie of the
@@ -147,7 +126,6 @@ func (s *session) find(token string, stamp uint64) bool {
 	// began): send it the current stamp, so that its next requests find
 	// nearby copies fresh enough again.
 	s.cookieDue = s.m.fresh != nil && stamp != 0 && rec.Stamp != stamp
-	return true
 }
 
 // fail records the first error of the session. The caller holds s.mu.
