@@ -739,3 +739,36 @@ func TestDestroyThenPanic(t *testing.T) {
 		t.Error("the session ended before the panic is still stored")
 	}
 }
+
+// panickingStore holds nothing and panics on every write.
+type panickingStore struct{}
+
+func (panickingStore) Find(context.Context, string) (sessioncache.Record, bool, error) {
+	return sessioncache.Record{}, false, nil
+}
+func (panickingStore) Commit(context.Context, string, sessioncache.Record) error { panic("commit") }
+func (panickingStore) Delete(context.Context, string) error                      { panic("delete") }
+
+// TestStorePanicReachesServer checks that a store's panic while the
+// session is saved before the header goes out reaches net/http, as the
+// handler's own would, instead of hanging the request.
+func TestStorePanicReachesServer(t *testing.T) {
+	m := &sessioncache.Manager{Store: panickingStore{}}
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.Put(r.Context(), "k", "v")
+		w.Write([]byte("ok"))
+	}))
+	recovered := make(chan any, 1)
+	go func() {
+		defer func() { recovered <- recover() }()
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	}()
+	select {
+	case v := <-recovered:
+		if v != "commit" {
+			t.Errorf("recovered %v, want the store's panic", v)
+		}
+	case <-time.After(5 * time.Second): // only a failing run waits
+		t.Fatal("the request hangs after the store panicked")
+	}
+}

@@ -2,7 +2,6 @@ package sessioncache
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -53,10 +52,19 @@ func (w *responseWriter) abandon() {
 	s := w.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ctx := context.WithoutCancel(s.r.Context())
+	// The request's context is still live: the server cancels it once the
+	// handler has returned.
+	ctx := s.r.Context()
+	defer func() {
+		// A store that panics too must not replace the handler's panic.
+		if v := recover(); v != nil {
+			s.m.logger().ErrorContext(ctx, "sessioncache: the store panicked deleting a destroyed session after the handler panicked",
+				"method", s.r.Method, "path", s.r.URL.Path, "panic", v)
+		}
+	}()
 	for _, id := range s.dead {
 		if err := s.m.store.Delete(ctx, id); err != nil {
-			s.m.logger().ErrorContext(ctx, "sessioncache: deleting an ended session after the handler panicked failed",
+			s.m.logger().ErrorContext(ctx, "sessioncache: deleting a destroyed session after the handler panicked failed",
 				"method", s.r.Method, "path", s.r.URL.Path, "err", err)
 		}
 	}
@@ -84,14 +92,7 @@ func (w *responseWriter) before() bool {
 	}
 	w.headerDone = true
 	s := w.s
-	s.mu.Lock()
-	change, err := s.save()
-	var c *http.Cookie
-	if err == nil && change != cookieKeep {
-		c = s.cookie(change)
-	}
-	loaded := s.loaded
-	s.mu.Unlock()
+	c, loaded, err := s.saveForHeader()
 	if err != nil {
 		w.failed = err
 		dropRepresentation(w.Header())
@@ -107,6 +108,18 @@ func (w *responseWriter) before() bool {
 		keepCookieFromCaches(h)
 	}
 	return true
+}
+
+// saveForHeader saves the session and returns the cookie to send, if any,
+// and whether the session was loaded.
+func (s *session) saveForHeader() (c *http.Cookie, loaded bool, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock() // a store may panic: abandon then needs the lock
+	change, err := s.save()
+	if err == nil && change != cookieKeep {
+		c = s.cookie(change)
+	}
+	return c, s.loaded, err
 }
 
 // dropRepresentation removes from h the headers a handler set to describe
