@@ -55,8 +55,9 @@ type Manager struct {
 	// Zero means no idle timeout.
 	IdleTimeout time.Duration
 
-	// Lifetime ends every session this long after it started or was last
-	// renewed (Renew), active or not. Zero means DefaultLifetime.
+	// Lifetime ends every session this long after it started, or after
+	// the last Renew that changed its user (a login or logout), active or
+	// not. Zero means DefaultLifetime.
 	Lifetime time.Duration
 
 	// Cookie configures the session cookie.
@@ -230,7 +231,8 @@ type SessionInfo struct {
 	// token. Pass it to DestroySession to end that session.
 	ID string
 
-	// Created is when the session started.
+	// Created is when the session started, or when a Renew last changed
+	// its user.
 	Created time.Time
 
 	// Deadline is when the session ends unless it is used again.

@@ -342,6 +342,7 @@ func TestRenew(t *testing.T) {
 	c := &client{t: t, h: app(m)}
 	c.get("/put?k=a&v=1")
 	old := c.cookie
+	beforeLogin := time.Now()
 	c.get("/login?u=alice")
 	if c.cookie == nil || c.cookie.Value == old.Value {
 		t.Fatalf("Renew kept the token")
@@ -355,12 +356,16 @@ func TestRenew(t *testing.T) {
 	if _, found, _ := st.MemoryStore.Find(context.Background(), hashToken(old.Value)); found {
 		t.Error("the old token's session still exists")
 	}
-	// The renewed session's Lifetime starts at the renewal.
-	before := time.Now()
-	c.get("/renew")
+	// A login starts the Lifetime; a renewal that keeps the user does not.
 	rec, found, _ := st.MemoryStore.Find(context.Background(), hashToken(c.cookie.Value))
-	if !found || rec.Created.Before(before) {
-		t.Errorf("renewed session: found %v, Created %v, want at or after %v", found, rec.Created, before)
+	if !found || rec.Created.Before(beforeLogin) {
+		t.Errorf("after login: found %v, Created %v, want at or after %v", found, rec.Created, beforeLogin)
+	}
+	loggedIn := rec.Created
+	c.get("/renew")
+	rec, found, _ = st.MemoryStore.Find(context.Background(), hashToken(c.cookie.Value))
+	if !found || !rec.Created.Equal(loggedIn) {
+		t.Errorf("after a renewal: found %v, Created %v, want %v", found, rec.Created, loggedIn)
 	}
 	// The old token starts a fresh session.
 	attacker := &client{t: t, h: app(m), cookie: old}
@@ -770,5 +775,42 @@ func TestStorePanicReachesServer(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second): // only a failing run waits
 		t.Fatal("the request hangs after the store panicked")
+	}
+}
+
+// TestSlowLoginPastIdleDeadline checks that a login (Renew) whose request
+// outlasts the session's idle deadline still logs the user in: the old
+// session expired, nobody ended it.
+func TestSlowLoginPastIdleDeadline(t *testing.T) {
+	for _, store := range []string{"delta", "plain"} {
+		t.Run(store, func(t *testing.T) {
+			mem := sessioncache.NewMemoryStore(sessioncache.MemoryOptions{})
+			defer mem.Close()
+			const idle = 200 * time.Millisecond
+			m := &sessioncache.Manager{Store: mem, IdleTimeout: idle}
+			if store == "plain" {
+				m.Store = plainStore{mem}
+			}
+			mux := http.NewServeMux()
+			mux.Handle("/", app(m))
+			mux.Handle("/slow-login", m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if m.GetString(r.Context(), "a") != "1" {
+					t.Skip("the session expired before the login began; the machine is too slow for this test")
+				}
+				time.Sleep(idle + 50*time.Millisecond) // checking the password
+				m.Renew(r.Context())
+				m.SetUser(r.Context(), "alice")
+			})))
+			c := &client{t: t, h: mux}
+			c.get("/put?k=a&v=1")
+			old := c.cookie.Value
+			c.get("/slow-login")
+			if c.cookie == nil || c.cookie.Value == old {
+				t.Fatal("the login sent no new cookie")
+			}
+			if got := c.get("/user"); got != "alice" {
+				t.Errorf("user after the slow login = %q, want alice", got)
+			}
+		})
 	}
 }

@@ -306,7 +306,12 @@ func (s *session) save() (cookieChange, error) {
 	case !s.exists || s.renew:
 		// A new session, or a renewed one: a new token and the whole record.
 		rec := s.merged()
-		rec.Created = now // a renewal (a login) starts the Lifetime anew
+		if !s.exists || rec.User != s.rec.User {
+			// A new session, or a login or logout: the Lifetime starts.
+			// A renewal that keeps the user keeps it, so that rotating
+			// tokens never outlives it.
+			rec.Created = now
+		}
 		rec.Deadline = m.deadline(rec.Created, now)
 		rec.Stamp = m.newStamp()
 		token := newToken()
@@ -317,8 +322,10 @@ func (s *session) save() (cookieChange, error) {
 		if s.exists {
 			// Checked after the commit, so that a DestroyUser that misses
 			// the successor in its index still ends the predecessor first.
+			// A predecessor that merely reached its deadline during this
+			// request (a slow login) is renewed all the same.
 			ended, err := m.ended(ctx, s.id)
-			if err == nil && ended {
+			if err == nil && ended && s.liveAt(now) {
 				// Destroyed by another request meanwhile (a logout, or
 				// DestroyUser): never revive it under the new token.
 				err = m.store.Delete(ctx, id)
@@ -327,6 +334,7 @@ func (s *session) save() (cookieChange, error) {
 				}
 			}
 			if err != nil {
+				m.store.Delete(ctx, id) // best effort: no orphan successor
 				return cookieKeep, fmt.Errorf("sessioncache: renew session: %w", err)
 			}
 			if err := m.store.Delete(ctx, s.id); err != nil {
@@ -380,6 +388,15 @@ func (s *session) save() (cookieChange, error) {
 	}
 	s.cookieDue = false
 	return change, nil
+}
+
+// liveAt reports whether the session as loaded was still within its idle
+// deadline and its Lifetime at now. The caller holds s.mu.
+func (s *session) liveAt(now time.Time) bool {
+	if !s.rec.Deadline.IsZero() && !now.Before(s.rec.Deadline) {
+		return false
+	}
+	return s.rec.Created.IsZero() || now.Before(s.rec.Created.Add(s.m.lifetime()))
 }
 
 // dropEnded forgets the request's session and its unsaved changes (what

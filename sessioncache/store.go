@@ -34,7 +34,8 @@ type Record struct {
 	// User is the owner of the session for the per-user index, or "".
 	User string
 
-	// Created is when the session started; the absolute lifetime counts from it.
+	// Created is when the session started, or when a Renew last changed its
+	// user; the absolute lifetime counts from it.
 	Created time.Time
 
 	// Deadline is when the store may forget the session: the earlier of the

@@ -207,9 +207,10 @@ func (m *Manager) Keys(ctx context.Context) []string {
 }
 
 // Renew gives the session a new token and ends the old one, keeping the
-// data; the session's Lifetime starts again. Call it on login, logout and
-// every change of privilege: a token an attacker planted or saw before
-// (session fixation) then stops working.
+// data. Call it on login, logout and every change of privilege: a token an
+// attacker planted or saw before (session fixation) then stops working.
+// When the request also changes the user (SetUser), the session's
+// Lifetime starts again.
 func (m *Manager) Renew(ctx context.Context) {
 	s := m.session(ctx, "Renew")
 	if s == nil {
