@@ -113,12 +113,8 @@ func (s *session) load() {
 	case !found:
 		return // unknown or expired: a fresh session, never the client's token
 	}
-	now := time.Now()
-	if !rec.Created.IsZero() && !now.Before(rec.Created.Add(s.m.lifetime())) {
-		return // past its absolute lifetime, whatever the store says
-	}
-	if !rec.Deadline.IsZero() && !now.Before(rec.Deadline) {
-		return
+	if !s.m.liveAt(rec, time.Now()) {
+		return // past its deadline or its Lifetime, whatever the store says
 	}
 	s.exists, s.token, s.id, s.rec = true, token, id, rec
 	// A client whose stamp is not the stored one missed the cookie of the
@@ -325,17 +321,17 @@ func (s *session) save() (cookieChange, error) {
 			// A predecessor that merely reached its deadline during this
 			// request (a slow login) is renewed all the same.
 			ended, err := m.ended(ctx, s.id)
-			if err == nil && ended && s.liveAt(now) {
-				// Destroyed by another request meanwhile (a logout, or
-				// DestroyUser): never revive it under the new token.
-				err = m.store.Delete(ctx, id)
-				if err == nil {
-					return s.dropEnded("renewal"), nil
-				}
-			}
 			if err != nil {
 				m.store.Delete(ctx, id) // best effort: no orphan successor
 				return cookieKeep, fmt.Errorf("sessioncache: renew session: %w", err)
+			}
+			if ended && m.liveAt(s.rec, now) {
+				// Destroyed by another request meanwhile (a logout, or
+				// DestroyUser): never revive it under the new token.
+				if err := m.store.Delete(ctx, id); err != nil {
+					return cookieKeep, fmt.Errorf("sessioncache: renew session: %w", err)
+				}
+				return s.dropEnded("renewal"), nil
 			}
 			if err := m.store.Delete(ctx, s.id); err != nil {
 				return cookieKeep, fmt.Errorf("sessioncache: delete renewed session: %w", err)
@@ -390,13 +386,13 @@ func (s *session) save() (cookieChange, error) {
 	return change, nil
 }
 
-// liveAt reports whether the session as loaded was still within its idle
-// deadline and its Lifetime at now. The caller holds s.mu.
-func (s *session) liveAt(now time.Time) bool {
-	if !s.rec.Deadline.IsZero() && !now.Before(s.rec.Deadline) {
+// liveAt reports whether a session stored as rec is within its deadline
+// and its Lifetime at now.
+func (m *Manager) liveAt(rec Record, now time.Time) bool {
+	if !rec.Deadline.IsZero() && !now.Before(rec.Deadline) {
 		return false
 	}
-	return s.rec.Created.IsZero() || now.Before(s.rec.Created.Add(s.m.lifetime()))
+	return rec.Created.IsZero() || now.Before(rec.Created.Add(m.lifetime()))
 }
 
 // dropEnded forgets the request's session and its unsaved changes (what
